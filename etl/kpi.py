@@ -1,0 +1,42 @@
+"""KPI assessments: read indicators, targets and observations from the build database, write `assessment`."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from etl.assessment import Target, assess
+
+ANY_GEO = "*"
+
+
+def _targets(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Target]:
+    rows = con.execute("""SELECT indicator_id, geo_code, target_value, CAST(target_date AS DATE),
+                                 baseline_value, CAST(baseline_date AS DATE) FROM target""").fetchall()
+    return {(r[0], r[1]): Target(r[2], r[3], r[4], r[5]) for r in rows}
+
+
+def assessments(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """One assessment per indicator and geography with observations, plus the headline geography of each."""
+    indicators = con.execute("SELECT indicator_id, direction, frequency, headline_geo_code FROM indicator").fetchall()
+    obs = con.execute("SELECT indicator_id, geo_code, period_end, value FROM observation ORDER BY ALL").fetchdf()
+    targets = _targets(con)
+    series = {key: list(zip(g.period_end.dt.date, g.value)) for key, g in obs.groupby(["indicator_id", "geo_code"])}
+    rows = []
+    for ind, direction, frequency, headline in indicators:
+        geos = {g for (i, g) in series if i == ind} | {headline}
+        for geo in sorted(geos):
+            target = targets.get((ind, geo)) or targets.get((ind, ANY_GEO))
+            result = assess(series.get((ind, geo), []), target, direction, frequency, as_of)
+            rows.append({"indicator_id": ind, "geo_code": geo, **result.as_row(), "as_of": as_of})
+    return pd.DataFrame(rows)
+
+
+def write_assessments(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Compute and insert the assessment table."""
+    frame = assessments(con, as_of)
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_assess", frame)
+    con.execute(f"INSERT INTO assessment ({cols}) SELECT {cols} FROM _assess")
+    con.unregister("_assess")

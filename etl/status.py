@@ -1,0 +1,63 @@
+"""`python -m etl status`: what the current database holds and where it came from."""
+from __future__ import annotations
+
+from smartcity.db import connect
+from etl.settings import Settings
+
+QUERIES = {
+    "build": "SELECT built_at, round(duration_seconds, 1), as_of, snapshots, first_snapshot, last_snapshot FROM build_info",
+    "sources": """
+        SELECT s.source_id, count(f.file) AS files, sum(f.rows_read) AS read, sum(f.rows_loaded) AS loaded,
+               sum(f.rows_quarantined) AS quarantined, string_agg(DISTINCT f.origin, ',') AS origin
+        FROM source s LEFT JOIN source_file f USING (source_id) GROUP BY s.source_id ORDER BY s.source_id""",
+    "mynumber": """
+        SELECT count(DISTINCT snapshot_date), count(*) FILTER (WHERE level = 'municipality'),
+               count(*) FILTER (WHERE level = 'prefecture'), count(*) FILTER (WHERE level = 'nation'),
+               count(*) FILTER (WHERE code_resolved_by = 'name' AND level = 'municipality')
+        FROM mynumber_issuance""",
+    "quarantine_localgovs": """
+        SELECT count(*) FROM rejected_row WHERE file LIKE 'mynumbercard/%/all_localgovs.csv'""",
+    "boundaries": """
+        SELECT layer, count(*), count(*) FILTER (WHERE has_geometry) FROM boundary GROUP BY layer ORDER BY layer""",
+    "rejected": "SELECT reason, count(*) FROM rejected_row GROUP BY reason ORDER BY count(*) DESC",
+    "kpi": """SELECT (SELECT count(*) FROM indicator), (SELECT count(*) FROM target), (SELECT count(*) FROM observation),
+                     (SELECT count(*) FROM assessment)""",
+}
+
+
+def print_status(settings: Settings) -> int:
+    """Print the report; 2 when the database does not exist."""
+    if not settings.db_path.is_file():
+        print(f"no database at {settings.db_path}: run `python -m etl build`")
+        return 2
+    with connect(settings.db_path) as con:
+        q = {k: con.execute(v).fetchall() for k, v in QUERIES.items()}
+        headline = con.execute("""
+            SELECT a.indicator_id, a.status, a.latest_value, a.latest_period_end, a.target_value, a.target_date
+            FROM assessment a JOIN indicator i ON i.indicator_id = a.indicator_id AND a.geo_code = i.headline_geo_code
+            ORDER BY i.sort_order""").fetchall()
+    built_at, secs, as_of, n_snap, first, last = q["build"][0]
+    print(f"database: {settings.db_path}")
+    print(f"built:    {built_at:%Y-%m-%d %H:%M:%S} UTC in {secs} s (assessed as of {as_of})")
+    print("\nsources (files, rows read = loaded + quarantined, origin):")
+    for sid, files, read, loaded, quar, origin in q["sources"]:
+        print(f"  {sid:<20} {files:>4} files  read {read or 0:>8}  loaded {loaded or 0:>8}  "
+              f"quarantined {quar or 0:>4}  ({origin or '-'})")
+    snaps, munis, prefs, nation, by_name = q["mynumber"][0]
+    quarantined = q["quarantine_localgovs"][0][0]
+    print(f"\nMy Number snapshots: {snaps} ({first} .. {last})")
+    print(f"  municipality rows: {munis} loaded + {quarantined} quarantined = {munis + quarantined} "
+          f"(= {snaps} snapshots x {(munis + quarantined) / snaps if snaps else 0:.0f}); {by_name} resolved by name")
+    print(f"  prefecture rows: {prefs}, national rows: {nation}")
+    print("\nboundaries (features, with geometry):")
+    for layer, n, with_geom in q["boundaries"]:
+        print(f"  {layer:<20} {n:>5} ({with_geom} with geometry)")
+    print("\nrejected rows by reason:")
+    for reason, n in q["rejected"] or [("none", 0)]:
+        print(f"  {n:>5}  {reason}")
+    n_ind, n_tgt, n_obs, n_ass = q["kpi"][0]
+    print(f"\nKPI model: {n_ind} indicators, {n_tgt} targets, {n_obs} observations, {n_ass} assessments")
+    for ind, status, value, period, target, tdate in headline:
+        shown = "-" if value is None else f"{value:g} ({period})"
+        print(f"  {ind:<42} {status:<15} latest {shown:<24} target {target if target is not None else '-'} {tdate or ''}")
+    return 0

@@ -1,0 +1,58 @@
+"""Post-load checks of the new database; any failure stops the build before the swap."""
+from __future__ import annotations
+
+import duckdb
+
+from etl.errors import EtlError, Problem
+
+# (name, SQL returning offending rows as (where, reason)). Primary keys and CHECKs are enforced by the schema.
+CHECKS = [
+    ("row reconciliation", """
+        SELECT file, 'rows read ' || rows_read || ' <> loaded ' || rows_loaded || ' + quarantined ' || rows_quarantined
+        FROM source_file WHERE rows_read <> rows_loaded + rows_quarantined"""),
+    ("quarantine count", """
+        SELECT f.file, 'source_file says ' || f.rows_quarantined || ' quarantined, rejected_row has ' || count(r.file)
+        FROM source_file f LEFT JOIN rejected_row r USING (file)
+        GROUP BY f.file, f.rows_quarantined HAVING count(r.file) <> f.rows_quarantined"""),
+    ("issuance rows per file", """
+        SELECT f.file, 'source_file says ' || f.rows_loaded || ' loaded, mynumber_issuance has ' || count(i.source_file)
+        FROM source_file f LEFT JOIN mynumber_issuance i ON i.source_file = f.file
+        WHERE f.file LIKE '%all_localgovs.csv' OR f.file LIKE '%all_prefectures.csv'
+        GROUP BY f.file, f.rows_loaded HAVING count(i.source_file) <> f.rows_loaded"""),
+    ("observation indicators", """
+        SELECT DISTINCT 'observation ' || o.indicator_id, 'indicator is not defined in data/kpi/indicators.csv'
+        FROM observation o ANTI JOIN indicator i USING (indicator_id)"""),
+    ("target indicators", """
+        SELECT 'target ' || t.indicator_id, 'indicator is not defined in data/kpi/indicators.csv'
+        FROM target t ANTI JOIN indicator i USING (indicator_id)"""),
+    ("target geographies", """
+        SELECT 'target ' || t.indicator_id || ' ' || t.geo_code, 'geo_code is neither * nor a known code'
+        FROM target t WHERE t.geo_code <> '*' AND t.geo_code NOT IN (SELECT geo_code FROM municipality)"""),
+    ("observation bounds", """
+        SELECT 'observation ' || o.indicator_id || ' ' || o.geo_code || ' ' || o.period_end,
+               'value ' || o.value || ' outside [' || coalesce(i.lower_bound, '-inf') || ', '
+               || coalesce(i.upper_bound, 'inf') || '] from ' || o.source_ref
+        FROM observation o JOIN indicator i USING (indicator_id)
+        WHERE o.value < coalesce(i.lower_bound, -1e308) OR o.value > coalesce(i.upper_bound, 1e308)"""),
+    ("Osaka boundaries", """
+        SELECT 'boundary osaka_municipality', count(*) || ' features, expected one per Osaka municipality'
+        FROM boundary WHERE layer = 'osaka_municipality'
+        HAVING count(*) <> (SELECT count(*) FROM municipality WHERE level = 'municipality' AND pref_code = '27')"""),
+    ("national boundaries", """
+        SELECT 'boundary japan_municipality', count(*) || ' features, expected one per municipality'
+        FROM boundary WHERE layer = 'japan_municipality'
+        HAVING count(*) <> (SELECT count(*) FROM municipality WHERE level = 'municipality')"""),
+    ("assessments", """
+        SELECT 'indicator ' || i.indicator_id, 'no assessment for the headline geography'
+        FROM indicator i ANTI JOIN assessment a ON a.indicator_id = i.indicator_id AND a.geo_code = i.headline_geo_code"""),
+]
+
+
+def validate(con: duckdb.DuckDBPyConnection) -> None:
+    """Run every check; raise one EtlError listing all failures."""
+    problems = []
+    for name, sql in CHECKS:
+        for where, reason in con.execute(sql).fetchall()[:20]:
+            problems.append(Problem(str(where), None, None, f"validation '{name}' failed: {reason}"))
+    if problems:
+        raise EtlError(problems)
