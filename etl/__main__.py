@@ -12,7 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run a sub-command; exit code 0 on success, 1 on an input error, 2 when there is no database."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="build data/smartcity.duckdb (or $SMARTCITY_DB) from the sources")
+    build_cmd = sub.add_parser("build", help="build data/smartcity.duckdb (or $SMARTCITY_DB) from the sources")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="fail, instead of quarantining, when a row of the open data is rejected")
     sub.add_parser("ensure", help="build only when the database file is missing")
     sub.add_parser("status", help="print sources, row counts, rejected rows and the build time")
     args = parser.parse_args(argv)
@@ -25,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from etl.build import build
     try:
-        build(settings)
+        build(settings, strict=getattr(args, "strict", False))
     except EtlError as exc:
         print(f"ETL build failed; the previous database (if any) is unchanged: {settings.db_path}", file=sys.stderr)
         for problem in exc.problems:

@@ -21,8 +21,11 @@ SQL_DIR = Path(__file__).with_name("sql")
 ETL_VERSION = "1"
 
 
-def build(settings: Settings, log: Callable[[str], None] = print) -> dict:
-    """Build the database; on any error the previous file at settings.db_path is left as it was."""
+def build(settings: Settings, log: Callable[[str], None] = print, strict: bool = False) -> dict:
+    """Build the database; on any error the previous file at settings.db_path is left as it was.
+
+    strict: also fail (instead of quarantining) when a row of the open data is rejected.
+    """
     started = time.perf_counter()
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     local = fetch_all(settings)
@@ -32,6 +35,8 @@ def build(settings: Settings, log: Callable[[str], None] = print) -> dict:
     try:
         with duckdb.connect(str(tmp)) as con:
             summary = _load(con, settings, local, log)
+            if strict:
+                _fail_on_rejected(con)
             validate(con)
             summary["duration_seconds"] = time.perf_counter() - started
             _build_info(con, settings, summary)
@@ -42,6 +47,13 @@ def build(settings: Settings, log: Callable[[str], None] = print) -> dict:
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     log(f"built {settings.db_path} in {summary['duration_seconds']:.1f} s")
     return summary
+
+
+def _fail_on_rejected(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute("""SELECT file, row_number, column_name, reason FROM rejected_row
+                          WHERE source_id = 'mynumbercard' ORDER BY file, row_number""").fetchall()
+    if rows:
+        raise EtlError([Problem(f, r, c, f"rejected (strict build): {reason}") for f, r, c, reason in rows])
 
 
 def _origins(local: list[LocalFile]) -> str:

@@ -18,6 +18,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes as UTF-8 (BOM optional), else CP932; return (text, encoding) or fail naming the byte."""
     if not data.strip():
         raise EtlError(Problem(name, None, None, "the file is empty"))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EtlError(Problem(name, 1, None, "the file is UTF-16 (Excel 'Unicode text'); save it as UTF-8 or CP932"))
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     try:
