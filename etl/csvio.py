@@ -24,15 +24,17 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     try:
         return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+    except UnicodeDecodeError:
+        # Report where UTF-8 broke: a file that is neither is most often UTF-8 with a damaged or foreign byte.
+        pos = utf8_error.start
+        line = data[:pos].count(b"\n") + 1
         raise EtlError(Problem(name, line, None,
-                               f"cannot decode: neither UTF-8 nor CP932 (Shift_JIS); bad byte 0x{data[exc.start]:02x} "
-                               f"at offset {exc.start}")) from exc
+                               f"cannot decode: neither UTF-8 nor CP932 (Shift_JIS); first byte that is not UTF-8: "
+                               f"0x{data[pos]:02x} at offset {pos}")) from None
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:

@@ -1,0 +1,85 @@
+"""Shared fixtures: the real mirror, a full build made once per session, and mirror copies with bad files."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.settings import PROJECT_ROOT, load_settings
+
+os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def real_mirror() -> Path | None:
+    """The open-data mirror the integration tests read (None when this machine has none)."""
+    path = Path(os.environ.get("SMARTCITY_DATA_MIRROR", PROJECT_ROOT.parent / "shared" / "data" / "open"))
+    return path if (path / "mynumbercard").is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The real mirror; CI must have it (fails there), elsewhere the integration tests are skipped."""
+    path = real_mirror()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("the open-data mirror is missing (../shared/data/open or $SMARTCITY_DATA_MIRROR)")
+        pytest.skip("no open-data mirror on this machine")
+    return path
+
+
+def settings_for(tmp: Path, mirror: Path, **extra: str):
+    """Settings for a build in a temporary folder, offline, with its own cache."""
+    env = {"SMARTCITY_DB": str(tmp / "smartcity.duckdb"), "SMARTCITY_DATA_MIRROR": str(mirror),
+           "SMARTCITY_RAW_CACHE": str(tmp / "raw"), "SMARTCITY_OFFLINE": "1", "SMARTCITY_AS_OF": "2026-11-22",
+           **extra}
+    return load_settings(env)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, mirror):
+    """A full build from the real mirror, made once for the session: (settings, summary, log lines)."""
+    from etl.build import build
+    tmp = tmp_path_factory.mktemp("build")
+    settings = settings_for(tmp, mirror)
+    lines: list[str] = []
+    summary = build(settings, log=lines.append)
+    return settings, summary, lines
+
+
+@pytest.fixture(scope="session")
+def db(built) -> Path:
+    """Path of the session's full database."""
+    return built[0].db_path
+
+
+def copy_mirror(real: Path, dest: Path) -> Path:
+    """A mirror made of links to the real files, so single files can be replaced by bad ones."""
+    (dest / "mynumbercard").mkdir(parents=True)
+    (dest / "boundaries").mkdir()
+    for f in (real / "boundaries").iterdir():
+        (dest / "boundaries" / f.name).symlink_to(f)
+    for snap in (real / "mynumbercard").iterdir():
+        (dest / "mynumbercard" / snap.name).symlink_to(snap, target_is_directory=True)
+    return dest
+
+
+def add_snapshot(mirror_copy: Path, real: Path, new: str = "20221031", base: str = "20220930") -> Path:
+    """A new dated snapshot folder: the base snapshot with its dates rewritten (as a monthly release would be)."""
+    folder = mirror_copy / "mynumbercard" / new
+    folder.mkdir()
+    old_date, new_date = f"{base[:4]}/{base[4:6]}/{base[6:]}", f"{new[:4]}/{new[4:6]}/{new[6:]}"
+    for f in (real / "mynumbercard" / base).iterdir():
+        text = f.read_text(encoding="utf-8-sig").replace(f'"{old_date}"', f'"{new_date}"')
+        (folder / f.name).write_text("\ufeff" + text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the committed reference and name files, for tests that break one of them."""
+    for sub in ("data/reference", "data/kpi", "data/names"):
+        shutil.copytree(PROJECT_ROOT / sub, tmp_path / "project" / sub)
+    return tmp_path / "project"
