@@ -13,6 +13,7 @@ from smartcity.settings import db_path
 dash.register_page(__name__, path="/", name="概要 / Overview", title="大阪スマートシティ KPI ダッシュボード")
 
 PREFIX = "home"
+POLICY_ORDER = ["qol", "competitiveness", "co_creation"]  # as the 2030 plan lists its basic policies
 
 
 def layout(**_query) -> html.Div:
@@ -30,7 +31,8 @@ def layout(**_query) -> html.Div:
         html.P([f"データ更新 / Built: {date(info.built_at)} ・ 評価基準日 / Assessed as of: {date(info.as_of)} ・ "
                 f"マイナンバーカード {info.snapshots} 時点 / My Number snapshots: "
                 f"{date(info.first_snapshot)} – {date(info.last_snapshot)}"], id=f"{PREFIX}-build", className="small"),
-        *[_group(policy, group) for policy, group in kpis.groupby("policy_id", sort=False)],
+        *[_group(policy, group) for policy, group in
+          sorted(kpis.groupby("policy_id", sort=False), key=lambda pg: POLICY_ORDER.index(pg[0]))],
         html.P(["状態の判定方法 / How status is assessed: 基準値から目標への直線経路と、観測値の直線回帰による目標期日の"
                 "予測を比較します。 The straight path from baseline to target is compared with a least-squares "
                 "projection of the observations to the target date (docs/assessment.md)."], className="small"),
