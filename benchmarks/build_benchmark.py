@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import add_snapshot, copy_mirror, real_mirror, settings_for  # noqa: E402
+
 from etl.build import build  # noqa: E402
 
 

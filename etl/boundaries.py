@@ -21,7 +21,12 @@ DESIGNATED = {"27100": "大阪市", "27140": "堺市"}
 
 def read_features(path: Path, name: str) -> list[dict]:
     """Read a GeoJSON FeatureCollection; a truncated or malformed file fails with its line and column."""
-    text = path.read_bytes().decode("utf-8-sig", errors="strict") if path.stat().st_size else ""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EtlError(Problem(name, data[: exc.start].count(b"\n") + 1, None,
+                               f"GeoJSON must be UTF-8: bad byte 0x{data[exc.start]:02x} at offset {exc.start}")) from exc
     if not text.strip():
         raise EtlError(Problem(name, None, None, "the file is empty"))
     try:

@@ -13,8 +13,8 @@ import pandas as pd
 from etl import boundaries, kpi, mynumber, reference
 from etl.errors import EtlError, FileReport, Problem
 from etl.master import build_master, read_csv_dicts
-from etl.sources import LocalFile, fetch_all, load_manifest, sha256_of
 from etl.settings import Settings
+from etl.sources import LocalFile, fetch_all, load_manifest, sha256_of
 from etl.validate import validate
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -137,8 +137,8 @@ def _load_tables(con, folder: Path, geo_codes: set[str]) -> list[FileReport]:
     reports = []
     for spec in reference.load_specs(folder):
         path = folder / spec.file
-        frame, report = reference.load_table(spec, folder, geo_codes, sha256_of(path) if path.is_file() else "0" * 64)
-        report.file = f"{folder.name}/{spec.file}" if folder.name == "kpi" else report.file
+        frame, report = reference.load_table(spec, folder, geo_codes, sha256_of(path) if path.is_file() else "0" * 64,
+                                             label=f"data/{folder.name}")
         con.execute(reference.create_sql(spec))
         _insert(con, spec.table, frame)
         reports.append(report)
@@ -188,10 +188,10 @@ def _aliases(issuance: pd.DataFrame, master: pd.DataFrame) -> pd.DataFrame:
     seen = (munis.groupby(["geo_code", "name_as_written"])["snapshot_date"].agg(["min", "max"]).reset_index()
             .rename(columns={"name_as_written": "name_ja", "min": "first_seen", "max": "last_seen"}))
     seen["source_id"] = "mynumbercard"
-    canon = master[master.level.isin(["municipality", "ward"])][["geo_code", "name_ja"]].copy()
-    canon["source_id"] = ["boundaries_osaka" if c.startswith("27") else "boundaries_japan" for c in canon.geo_code]
-    canon["first_seen"] = dt.date(2021, 1, 1)
-    canon["last_seen"] = dt.date(2021, 1, 1)
+    canon = master[master.level.isin(["municipality", "ward"])][["geo_code", "name_ja", "level"]].copy()
+    # municipalities are named after the national boundary file, wards after the Osaka one (both 2021-01-01)
+    canon["source_id"] = canon.pop("level").map({"municipality": "boundaries_japan", "ward": "boundaries_osaka"})
+    canon["first_seen"] = canon["last_seen"] = dt.date(2021, 1, 1)
     return pd.concat([seen, canon], ignore_index=True)
 
 

@@ -108,79 +108,78 @@ def _code(row: Row, resolver: Resolver) -> tuple[str, str]:
     return full[:5], "code"
 
 
-def parse_localgovs(local: LocalFile, resolver: Resolver) -> Parsed:
-    """Municipality rows of one snapshot; bad rows are quarantined with file, row, column and reason."""
+def _parse_rows(local: LocalFile, columns: list[str], build_row) -> tuple[list[dict], FileReport]:
+    """Read a file and build one record per row; a RowError sends the row to quarantine with its reason."""
     report = FileReport(local.spec.source_id, local.spec.rel_path, local.sha256, local.origin)
-    rows, _ = read_rows(local.path, LOCALGOV_COLUMNS, local.spec.rel_path)
-    expected, seen, out = snapshot_date(local.spec.snapshot), {}, []
+    rows, _ = read_rows(local.path, columns, local.spec.rel_path)
+    out = []
     for row in rows:
         report.rows_read += 1
         try:
-            record = _common(row, expected, len(LOCALGOV_COLUMNS), "総数（人口）", "交付件数基準日")
-            code, how = _code(row, resolver)
-            if code in seen:
-                raise RowError("団体コード", f"duplicate: code {code} already loaded from row {seen[code]}")
+            out.append(build_row(row))
         except RowError as err:
             report.reject(row.line, err.column or None, err.reason, row.raw)
-            continue
-        seen[code] = row.line
-        out.append({**record, "geo_code": code, "level": "municipality",
-                    "name_as_written": f"{row.values['市区町村名']}", "pref_as_written": row.values["都道府県名"],
-                    "code_resolved_by": how, "source_file": local.spec.rel_path, "source_row": row.line})
     report.rows_loaded = len(out)
-    return Parsed(out, [], report)
+    return out, report
+
+
+def _first(seen: dict, key: str, line: int, column: str, label: str) -> None:
+    """Reject a second row for the same key, naming the row that was loaded."""
+    if key in seen:
+        raise RowError(column, f"duplicate: {label} already loaded from row {seen[key]}")
+    seen[key] = line
+
+
+def parse_localgovs(local: LocalFile, resolver: Resolver) -> Parsed:
+    """Municipality rows of one snapshot; bad rows are quarantined with file, row, column and reason."""
+    expected, seen = snapshot_date(local.spec.snapshot), {}
+
+    def build_row(row: Row) -> dict:
+        record = _common(row, expected, len(LOCALGOV_COLUMNS), "総数（人口）", "交付件数基準日")
+        code, how = _code(row, resolver)
+        _first(seen, code, row.line, "団体コード", f"code {code}")
+        return {**record, "geo_code": code, "level": "municipality", "name_as_written": row.values["市区町村名"],
+                "pref_as_written": row.values["都道府県名"], "code_resolved_by": how,
+                "source_file": local.spec.rel_path, "source_row": row.line}
+
+    issuance, report = _parse_rows(local, LOCALGOV_COLUMNS, build_row)
+    return Parsed(issuance, [], report)
 
 
 def parse_prefectures(local: LocalFile, pref_codes: dict[str, str]) -> Parsed:
     """Prefecture totals of one snapshot."""
-    report = FileReport(local.spec.source_id, local.spec.rel_path, local.sha256, local.origin)
-    rows, _ = read_rows(local.path, PREF_COLUMNS, local.spec.rel_path)
-    expected, seen, out = snapshot_date(local.spec.snapshot), {}, []
-    for row in rows:
-        report.rows_read += 1
-        try:
-            record = _common(row, expected, len(PREF_COLUMNS), "総数（人口）", "交付枚数算出基準日")
-            name = row.values["都道府県名"]
-            code = pref_codes.get(name)
-            if code is None:
-                raise RowError("都道府県名", f"unknown prefecture {name!r}")
-            if code in seen:
-                raise RowError("都道府県名", f"duplicate: {name} already loaded from row {seen[code]}")
-        except RowError as err:
-            report.reject(row.line, err.column or None, err.reason, row.raw)
-            continue
-        seen[code] = row.line
-        out.append({**record, "geo_code": code, "level": "prefecture", "name_as_written": name,
-                    "pref_as_written": name, "code_resolved_by": "name", "source_file": local.spec.rel_path,
-                    "source_row": row.line})
-    report.rows_loaded = len(out)
-    return Parsed(out, [], report)
+    expected, seen = snapshot_date(local.spec.snapshot), {}
+
+    def build_row(row: Row) -> dict:
+        record = _common(row, expected, len(PREF_COLUMNS), "総数（人口）", "交付枚数算出基準日")
+        name = row.values["都道府県名"]
+        code = pref_codes.get(name)
+        if code is None:
+            raise RowError("都道府県名", f"unknown prefecture {name!r}")
+        _first(seen, code, row.line, "都道府県名", name)
+        return {**record, "geo_code": code, "level": "prefecture", "name_as_written": name, "pref_as_written": name,
+                "code_resolved_by": "name", "source_file": local.spec.rel_path, "source_row": row.line}
+
+    issuance, report = _parse_rows(local, PREF_COLUMNS, build_row)
+    return Parsed(issuance, [], report)
 
 
 def parse_types(local: LocalFile) -> Parsed:
     """National total (全国) and totals by municipality type of one snapshot."""
-    report = FileReport(local.spec.source_id, local.spec.rel_path, local.sha256, local.origin)
-    rows, _ = read_rows(local.path, TYPE_COLUMNS, local.spec.rel_path)
-    expected, national, types, seen = snapshot_date(local.spec.snapshot), [], [], {}
-    for row in rows:
-        report.rows_read += 1
-        try:
-            record = _common(row, expected, len(TYPE_COLUMNS), "人口", "交付枚数算出基準日")
-            label = row.values["区分"]
-            if label in seen:
-                raise RowError("区分", f"duplicate: {label} already loaded from row {seen[label]}")
-        except RowError as err:
-            report.reject(row.line, err.column or None, err.reason, row.raw)
-            continue
-        seen[label] = row.line
-        types.append({**record, "category_ja": label, "source_file": local.spec.rel_path, "source_row": row.line})
-        if label == NATIONAL_LABEL:
-            national.append({**record, "geo_code": NATION, "level": "nation", "name_as_written": label,
-                             "pref_as_written": None, "code_resolved_by": "name",
-                             "source_file": local.spec.rel_path, "source_row": row.line})
+    expected, seen = snapshot_date(local.spec.snapshot), {}
+
+    def build_row(row: Row) -> dict:
+        record = _common(row, expected, len(TYPE_COLUMNS), "人口", "交付枚数算出基準日")
+        label = row.values["区分"]
+        _first(seen, label, row.line, "区分", label)
+        return {**record, "category_ja": label, "source_file": local.spec.rel_path, "source_row": row.line}
+
+    types, report = _parse_rows(local, TYPE_COLUMNS, build_row)
+    national = [{**{k: v for k, v in t.items() if k != "category_ja"}, "geo_code": NATION, "level": "nation",
+                 "name_as_written": t["category_ja"], "pref_as_written": None, "code_resolved_by": "name"}
+                for t in types if t["category_ja"] == NATIONAL_LABEL]
     if not national and report.rows_read:
         raise EtlError(Problem(local.spec.rel_path, None, "区分", f"no {NATIONAL_LABEL} (national total) row"))
-    report.rows_loaded = len(types)
     return Parsed(national, types, report)
 
 

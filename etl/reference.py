@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import tomllib
 
 from etl.csvio import parse_float, parse_int, read_rows
 from etl.errors import EtlError, FileReport, Problem
@@ -102,9 +102,13 @@ def _cell(col: Column, text: str, geo_codes: set[str]):
     return value
 
 
-def load_table(spec: TableSpec, reference_dir: Path, geo_codes: set[str], sha256: str) -> tuple[pd.DataFrame, FileReport]:
-    """Parse and validate one reference CSV; any bad cell fails the build (these files are ours to fix)."""
-    name = f"data/reference/{spec.file}"
+def load_table(spec: TableSpec, reference_dir: Path, geo_codes: set[str], sha256: str,
+               label: str = "data/reference") -> tuple[pd.DataFrame, FileReport]:
+    """Parse and validate one reference CSV; any bad cell fails the build (these files are ours to fix).
+
+    label: how messages name the folder (the path relative to the project root).
+    """
+    name = f"{label}/{spec.file}"
     path = reference_dir / spec.file
     if not path.is_file():
         raise EtlError(Problem(name, None, None, "reference file is missing"))

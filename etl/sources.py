@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import tomllib
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from etl.errors import EtlError, Problem
 from etl.settings import Settings

@@ -1,8 +1,8 @@
 """The one data-access gateway: read-only DuckDB connections and parameterised queries from .sql files."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 

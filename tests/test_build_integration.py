@@ -7,8 +7,8 @@ import sys
 
 import duckdb
 import pytest
-
 from conftest import add_snapshot, copy_mirror, settings_for
+
 from etl.build import build
 from etl.errors import EtlError
 from etl.settings import PROJECT_ROOT

@@ -1,5 +1,4 @@
 """Reference tables: typed loading and the messages for bad transcriptions."""
-import shutil
 
 import pytest
 
