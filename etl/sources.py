@@ -27,6 +27,7 @@ class SourceFile:
     url: str
     sha256: str | None
     snapshot: str | None = None
+    sha256_from: str = "the manifest"
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def planned_files(settings: Settings, manifest: dict | None = None) -> list[Sour
     manifest = manifest or load_manifest()
     mirror_sums, seen = _mirror_sums(settings), _seen_sums(settings)
     files = [
-        SourceFile(sid, entry["path"], entry["url"], entry["sha256"])
+        SourceFile(sid, entry["path"], entry["url"], entry["sha256"], None, "the manifest")
         for sid, entry in manifest.items()
         if entry["kind"] == "geojson"
     ]
@@ -99,8 +100,12 @@ def planned_files(settings: Settings, manifest: dict | None = None) -> list[Sour
         for name in entry["files"]:
             key = f"{date}/{name}"
             rel = f"{entry['folder']}/{key}"
-            known = entry.get("sha256", {}).get(key) or mirror_sums.get(rel) or seen.get(rel)
-            files.append(SourceFile("mynumbercard", rel, entry["url"].format(date=date, file=name), known, date))
+            known, origin = next(((sums[k], label) for sums, k, label in (
+                (entry.get("sha256", {}), key, "the manifest"), (mirror_sums, rel, "the mirror's SHA256SUMS"),
+                (seen, rel, f"the checksum recorded on first load ({settings.raw_cache / SEEN_FILE})"))
+                if k in sums), (None, "nothing"))
+            files.append(SourceFile("mynumbercard", rel, entry["url"].format(date=date, file=name), known, date,
+                                    origin))
     return files
 
 
@@ -136,7 +141,7 @@ def _verified(spec: SourceFile, path: Path, origin: str, settings: Settings) -> 
         _record_seen(settings, spec.rel_path, digest)
     elif digest != spec.sha256:
         raise EtlError(Problem(str(path), None, None,
-                               f"checksum mismatch: sha256 {digest} but the manifest expects {spec.sha256}"))
+                               f"checksum mismatch: sha256 {digest} but {spec.sha256_from} expects {spec.sha256}"))
     return LocalFile(spec, path, origin, digest)
 
 

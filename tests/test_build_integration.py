@@ -264,3 +264,16 @@ def test_bad_reference_transcription_fails_with_row_and_column(workspace, mirror
                                        r"'municipalities': -1 is below the minimum 0"):
         build(settings, log=lambda _: None)
     assert sha256_of(tmp / "smartcity.duckdb") == before
+
+
+def test_checksum_recorded_on_first_load_is_enforced_later(workspace, mirror):
+    tmp, mirror_copy = workspace
+    folder = add_snapshot(mirror_copy, mirror, "20221031")
+    settings = settings_for(tmp, mirror_copy)
+    build(settings, log=lambda _: None)
+    before = sha256_of(settings.db_path)
+    _break(folder, "all_prefectures.csv", lambda t: t.replace("4377050", "4377051"))
+    with pytest.raises(EtlError, match=r"20221031/all_prefectures.csv: checksum mismatch: .* but the checksum "
+                                       r"recorded on first load"):
+        build(settings, log=lambda _: None)
+    assert sha256_of(settings.db_path) == before
