@@ -6,10 +6,21 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, dcc, html
 from flask_compress import Compress
 
+from smartcity import components
+from smartcity.i18n import lang_of, tr
+
 ROOT = Path(__file__).resolve().parent
+NAV = [  # (path, Japanese, English)
+    ("/", "概要", "Overview"),
+    ("/municipalities", "市町村DX", "Municipal DX"),
+    ("/procedures", "オンライン手続き", "Online procedures"),
+    ("/mynumber", "マイナンバーカード", "My Number card"),
+    ("/partnerships", "公民連携", "Partnerships"),
+    ("/strategy", "戦略", "Strategy"),
+]
 
 
 def create_app(db: Path | None = None) -> dash.Dash:
@@ -20,6 +31,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
         serve_locally=True,  # closed networks: every script and stylesheet comes from this app
+        suppress_callback_exceptions=True,  # page layouts depend on the database and the query string
         title="大阪スマートシティ KPI ダッシュボード / Osaka Smart City KPI Dashboard",
         update_title=None,
     )
@@ -27,11 +39,53 @@ def create_app(db: Path | None = None) -> dash.Dash:
     if db is not None:
         app.server.config["SMARTCITY_DB"] = str(db)
     Compress(app.server)
-    app.layout = dbc.Container([
+    app.layout = html.Div([
         html.A("本文へ移動 / Skip to content", href="#main", className="visually-hidden-focusable"),
-        html.Main(dash.page_container, id="main"),
-    ], fluid="lg")
+        dbc.Navbar(dbc.Container([
+            dcc.Link("大阪スマートシティ KPI", href="/", className="navbar-brand", id="nav-brand"),
+            html.Nav(id="nav-links", className="d-flex flex-wrap gap-1", **{"aria-label": "ページ / Pages"}),
+            html.A(id="nav-lang", href="#", className="btn btn-sm btn-outline-light ms-auto", role="button"),
+        ], fluid="lg"), color="dark", dark=True, className="mb-2"),
+        dbc.Container(html.Main(dash.page_container, id="main"), fluid="lg"),
+        html.Footer(dbc.Container(html.Small(id="nav-footer"), fluid="lg"), className="border-top mt-4 py-3"),
+    ])
+    _register_shell_callbacks(app)
+    components.register_callbacks(app)
     return app
+
+
+def _register_shell_callbacks(app: dash.Dash) -> None:
+    """Navigation and the language switch (per app: module-level callbacks go only to the first app)."""
+    app.callback(
+        Output("nav-links", "children"), Output("nav-lang", "children"), Output("nav-lang", "lang"),
+        Output("nav-footer", "children"),
+        Input("_pages_location", "pathname"), Input("_pages_location", "search"),
+    )(navigation)
+    app.clientside_callback(LANGUAGE_SWITCH, Output("nav-lang", "title"), Input("nav-lang", "n_clicks"),
+                            prevent_initial_call=True)
+
+
+def navigation(pathname: str | None, search: str | None):
+    """Navigation links and the language switch for the current page and language."""
+    lang = lang_of(dict(p.split("=", 1) for p in (search or "").lstrip("?").split("&") if "=" in p).get("lang"))
+    suffix = "?lang=en" if lang == "en" else ""
+    links = [dcc.Link(tr(ja, en, lang), href=path + suffix, className="nav-link px-2 text-white"
+                      + (" active fw-bold text-decoration-underline" if pathname == path else ""))
+             for path, ja, en in NAV]
+    switch = "English" if lang == "ja" else "日本語"
+    footer = tr("データは ETL が構築した DuckDB データベースから表示しています。出典は各グラフの下に記載しています。",
+                "Figures come from the DuckDB database built by the ETL; each chart names its source.", lang)
+    return links, switch, "en" if lang == "ja" else "ja", footer
+
+
+LANGUAGE_SWITCH = """function(n) {
+        if (!n) { return window.dash_clientside.no_update; }
+        const query = new URLSearchParams(window.location.search);
+        if (query.get('lang') === 'en') { query.delete('lang'); } else { query.set('lang', 'en'); }
+        const search = query.toString();
+        window.location.assign(window.location.pathname + (search ? '?' + search : ''));
+        return window.dash_clientside.no_update;
+    }"""
 
 
 def main() -> None:

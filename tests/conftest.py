@@ -83,3 +83,56 @@ def project_copy(tmp_path) -> Path:
     for sub in ("data/reference", "data/kpi", "data/names"):
         shutil.copytree(PROJECT_ROOT / sub, tmp_path / "project" / sub)
     return tmp_path / "project"
+
+
+@pytest.fixture(scope="session")
+def dash_app(db):
+    """One app per test session (Dash hands module-level callbacks to the first app only)."""
+    from app import create_app
+    return create_app(db)
+
+
+ALL_PAGES = {  # path -> (module in pages/, id of the element that shows the page has rendered)
+    "/": ("overview", "ov-page"),
+    "/kpi/muni_e_application_adoption": ("kpi", "kpi-page"),
+    "/kpi/mynumber_card_issuance_rate?geo=27100": ("kpi", "kpi-page"),
+    "/kpi/orden_municipalities": ("kpi", "kpi-page"),
+    "/municipalities": ("municipalities", "muni-page"),
+    "/municipality/27100": ("municipality", "mp-page"),
+    "/municipality/27383": ("municipality", "mp-page"),
+    "/procedures": ("procedures", "proc-page"),
+    "/mynumber": ("mynumber", "mn-page"),
+    "/partnerships": ("partnerships", "pp-page"),
+    "/strategy": ("strategy", "st-page"),
+}
+PAGES = {path: marker for path, (module, marker) in ALL_PAGES.items()
+         if (PROJECT_ROOT / "pages" / f"{module}.py").is_file()}
+
+
+@pytest.fixture(scope="session")
+def server_url(dash_app):
+    """The session app served on a free loopback port in a thread."""
+    import threading
+
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def chrome():
+    """Headless Debian Chromium with the browser and performance logs (for console errors and network requests)."""
+    from selenium import webdriver
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ["DASH_TEST_CHROMEPATH"]
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1366,768"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    yield driver
+    driver.quit()

@@ -1,19 +1,15 @@
-"""The landing page: figures come from the database; it loads in headless Chromium without console errors."""
+"""The app shell and the overview page: figures come from the database; responses are compressed."""
 from __future__ import annotations
 
+import dash
 import pytest
-
-from app import ROOT, create_app
-
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 pytestmark = pytest.mark.integration
 
 
-def home_layout():
-    """The landing page's layout function, as registered by the app."""
-    import dash
-    return dash.page_registry["pages.home"]["layout"]()
+def layout_of(module: str, **query):
+    """A page's layout function, as registered by the app."""
+    return dash.page_registry[f"pages.{module}"]["layout"](**query)
 
 
 def page_text(component) -> str:
@@ -28,36 +24,42 @@ def page_text(component) -> str:
     return " ".join(page_text(c) for c in children)
 
 
-def test_layout_shows_figures_from_the_database(db):
-    app = create_app(db)
-    with app.server.test_request_context("/"):
-        text = page_text(home_layout())
-    assert "電子申請システムを導入した市町村数" in text and "Municipalities with an e-application system" in text
-    assert "42 市町村" in text  # e-application, fiscal 2023
-    assert "49.7 ％" in text  # My Number card, Osaka, 2022-09-30
-    assert "観測値なし / no observation yet" in text  # ORDEN, core-system standardisation
-    assert "▼ 遅れ / off track" in text
+def test_overview_shows_figures_from_the_database(dash_app):
+    with dash_app.server.test_request_context("/"):
+        text = page_text(layout_of("overview"))
+    assert "電子申請システムを導入した市町村数" in text
+    assert "42 市町村" in text and "43市町村中42市町村" in text  # e-application, fiscal 2023
+    assert "49.7 %" in text  # My Number card, Osaka, 2022-09-30
+    assert "観測値なし" in text  # ORDEN, core-system standardisation
+    assert "遅れ" in text
 
 
-def test_layout_without_database_says_so(tmp_path):
-    app = create_app(tmp_path / "missing.duckdb")
-    with app.server.test_request_context("/"):
-        assert "データベースがありません / No database" in page_text(home_layout())
+def test_overview_in_english(dash_app):
+    with dash_app.server.test_request_context("/?lang=en"):
+        text = page_text(layout_of("overview", lang="en"))
+    assert "Municipalities with an e-application system" in text and "42 of 43 municipalities" in text
+    assert "電子申請システムを導入した市町村数" not in text
 
 
-def test_responses_are_compressed(db):
-    client = create_app(db).server.test_client()
-    resp = client.get("/", headers={"Accept-Encoding": "gzip"})
+def test_missing_database_says_so(dash_app, tmp_path):
+    saved = dash_app.server.config["SMARTCITY_DB"]
+    dash_app.server.config["SMARTCITY_DB"] = str(tmp_path / "missing.duckdb")
+    try:
+        with dash_app.server.test_request_context("/"):
+            assert "データベースがありません" in page_text(layout_of("overview"))
+    finally:
+        dash_app.server.config["SMARTCITY_DB"] = saved
+
+
+def test_navigation_in_both_languages():
+    from app import navigation
+    links, switch, _, _ = navigation("/procedures", "?lang=en")
+    assert [link.children for link in links][:2] == ["Overview", "Municipal DX"]
+    assert links[2].href == "/procedures?lang=en" and "active" in links[2].className
+    assert switch == "日本語"
+    assert navigation("/", "")[1] == "English"
+
+
+def test_responses_are_compressed(dash_app):
+    resp = dash_app.server.test_client().get("/", headers={"Accept-Encoding": "gzip"})
     assert resp.status_code == 200 and resp.headers.get("Content-Encoding") == "gzip"
-
-
-@pytest.mark.browser
-def test_landing_page_in_chromium(dash_duo, db):
-    app = create_app(db)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_text_to_equal("#home-row-muni_e_application_adoption td:nth-child(2)", "42 市町村 ↗", timeout=15)
-    assert "49.7" in dash_duo.find_element("#home-row-mynumber_card_issuance_rate").text
-    assert dash_duo.get_logs() == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    dash_duo.driver.set_window_size(1366, 768)
-    dash_duo.driver.save_screenshot(str(SCREENSHOTS / "home.png"))

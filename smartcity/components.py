@@ -1,0 +1,128 @@
+"""Reusable page parts: chart card with its table twin and CSV downloads, page header, status badge."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ALL, MATCH, Input, Output, State, dcc, html
+
+from smartcity.export import to_csv_bytes
+from smartcity.format import STATUS
+from smartcity.i18n import bi, tr
+
+STATUS_ICON = {"achieved": "bi-trophy", "on_track": "bi-check-circle", "at_risk": "bi-exclamation-triangle",
+               "off_track": "bi-x-octagon", "regressing": "bi-arrow-down-circle", "not_assessable": "bi-dash-circle"}
+
+
+@dataclass(frozen=True)
+class Col:
+    """A table column: field in the DataFrame, header in both languages, and whether it is a number."""
+
+    field: str
+    ja: str
+    en: str
+    numeric: bool = False
+
+    def header(self, lang: str) -> str:
+        """Column header in the page's language."""
+        return tr(self.ja, self.en, lang)
+
+
+def grid_id(key: str) -> dict:
+    """Pattern-matching id of a chart's table twin (key carries the page prefix)."""
+    return {"type": "twin-grid", "chart": key}
+
+
+def column_defs(columns: list[Col], lang: str) -> list[dict]:
+    """AG Grid column definitions: sortable and filterable, numbers right-aligned."""
+    return [{"field": c.field, "headerName": c.header(lang), **({"type": "numericColumn", "filter": "agNumberColumnFilter"}
+                                                                if c.numeric else {})} for c in columns]
+
+
+def rows(frame: pd.DataFrame, columns: list[Col]) -> list[dict]:
+    """Records for the grid: exactly the columns shown; codes stay text, missing values become None."""
+    subset = frame[[c.field for c in columns]].astype(object)
+    return subset.where(subset.notna(), None).to_dict("records")
+
+
+def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_size: int = 12) -> html.Div:
+    """The data behind a chart as a sortable table, with CSV downloads (UTF-8 with BOM, or CP932)."""
+    paginate = len(frame) > page_size
+    grid = dag.AgGrid(
+        id=grid_id(key), rowData=rows(frame, columns), columnDefs=column_defs(columns, lang),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90, "flex": 1},
+        dashGridOptions={"domLayout": "autoHeight", "pagination": paginate, "paginationPageSize": page_size,
+                         "paginationPageSizeSelector": False, "enableCellTextSelection": True},
+        style={"height": None}, className="twin-grid",
+    )
+    buttons = html.Div([
+        dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}),
+                    tr("CSV（UTF-8, Excel 用）", "CSV (UTF-8, for Excel)", lang)],
+                   id={"type": "twin-dl", "chart": key, "enc": "utf-8-sig"}, size="sm", color="secondary",
+                   outline=True, className="me-2"),
+        dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "CSV (Shift_JIS / CP932)"],
+                   id={"type": "twin-dl", "chart": key, "enc": "cp932"}, size="sm", color="secondary", outline=True),
+        dcc.Download(id={"type": "twin-download", "chart": key}),
+    ], className="mt-2")
+    return html.Div([grid, buttons], className="mt-2")
+
+
+def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame: pd.DataFrame, columns: list[Col],
+               source_ja: str, source_en: str, lang: str, note: str | None = None,
+               graph_config: dict | None = None) -> dbc.Card:
+    """A chart, its source, and its table twin with downloads of exactly the rows shown."""
+    return dbc.Card(dbc.CardBody([
+        html.H3(bi(title_ja, title_en, lang), className="h6 card-title"),
+        dcc.Graph(id=f"{key}-graph", figure=figure, config={"displaylogo": False, "responsive": True,
+                                                              **(graph_config or {})}),
+        html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(source_ja, source_en, lang)],
+               className="small text-body-secondary mb-1", id=f"{key}-source"),
+        html.P(note, className="small mb-1") if note else None,
+        html.Details([html.Summary(tr("表とダウンロード（グラフと同じデータ）", "Table and download (the data in the chart)",
+                                      lang)),
+                      table_twin(key, frame, columns, lang)], open=True, className="small"),
+    ]), className="mb-4", id=f"{key}-card")
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    """Callbacks shared by every page (registered on each app, not at import)."""
+    app.callback(
+        Output({"type": "twin-download", "chart": MATCH}, "data"),
+        Input({"type": "twin-dl", "chart": MATCH, "enc": ALL}, "n_clicks"),
+        State({"type": "twin-grid", "chart": MATCH}, "rowData"),
+        State({"type": "twin-grid", "chart": MATCH}, "columnDefs"),
+        prevent_initial_call=True,
+    )(download_twin)
+
+
+def download_twin(_clicks, row_data, col_defs):
+    """CSV of the rows the table twin holds, headers as shown, in the encoding of the button pressed."""
+    trigger = dash.ctx.triggered_id
+    if not trigger or not any(_clicks or []):
+        return dash.no_update
+    frame = pd.DataFrame(row_data or [], columns=[c["field"] for c in col_defs])
+    frame.columns = [c.get("headerName", c["field"]) for c in col_defs]
+    suffix = "utf8" if trigger["enc"] == "utf-8-sig" else "cp932"
+    return dcc.send_bytes(to_csv_bytes(frame, trigger["enc"]), f"{trigger['chart']}_{suffix}.csv")
+
+
+def status_badge(status: str, lang: str) -> html.Span:
+    """Status as icon and word (colour only repeats them)."""
+    _, ja, en = STATUS[status]
+    return html.Span([html.I(className=f"bi {STATUS_ICON[status]} me-1", **{"aria-hidden": "true"}), tr(ja, en, lang)],
+                     className=f"kpi-status status-{status}")
+
+
+def page_header(title_ja: str, title_en: str, lead_ja: str, lead_en: str, lang: str) -> html.Div:
+    """Page title in both languages and a one-line lead."""
+    return html.Div([html.H1(bi(title_ja, title_en, lang), className="h3 mt-3"),
+                     html.P(tr(lead_ja, lead_en, lang), className="lead fs-6")])
+
+
+def missing(message_ja: str, message_en: str, lang: str, key: str) -> dbc.Alert:
+    """Say that data is missing (never show an empty chart or a zero)."""
+    return dbc.Alert(tr(message_ja, message_en, lang), color="light", className="border", id=f"{key}-missing")

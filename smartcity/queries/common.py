@@ -1,0 +1,23 @@
+"""Queries shared by every page: the build, the sources, the boundaries."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from smartcity.db import query
+
+
+def build_info(db: Path) -> pd.DataFrame:
+    """The build's time and snapshot range (one row)."""
+    return query(db, "build_info")
+
+
+def boundaries(db: Path, layer: str) -> pd.DataFrame:
+    """Boundary rows of one layer (osaka_municipality, osaka_ward, japan_municipality) with names."""
+    return query(db, "boundaries", {"layer": layer})
+
+
+def sources(db: Path) -> pd.DataFrame:
+    """The external sources with publisher, licence and required credit."""
+    return query(db, "sources")
