@@ -123,10 +123,13 @@ def server_url(dash_app):
 
 
 @pytest.fixture
-def chrome():
-    """Headless Debian Chromium with the browser and performance logs (for console errors and network requests)."""
+def chrome(tmp_path):
+    """Headless Debian Chromium with the browser and performance logs (for console errors and network requests);
+    downloads land in `chrome.download_dir`."""
     from selenium import webdriver
     options = webdriver.ChromeOptions()
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path),
+                                              "download.prompt_for_download": False})
     options.binary_location = os.environ["DASH_TEST_CHROMEPATH"]
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -134,5 +137,7 @@ def chrome():
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.download_dir = tmp_path
     yield driver
     driver.quit()
