@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 from flask_compress import Compress
 
-from smartcity import components
+from smartcity import api, components
 from smartcity.i18n import lang_of, tr
 
 ROOT = Path(__file__).resolve().parent
@@ -20,6 +20,7 @@ NAV = [  # (path, Japanese, English)
     ("/mynumber", "マイナンバーカード", "My Number card"),
     ("/partnerships", "公民連携", "Partnerships"),
     ("/strategy", "戦略", "Strategy"),
+    ("/data", "オープンデータ", "Open data"),
 ]
 
 
@@ -49,6 +50,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
         dbc.Container(html.Main(dash.page_container, id="main"), fluid="lg"),
         html.Footer(dbc.Container(html.Small(id="nav-footer"), fluid="lg"), className="border-top mt-4 py-3"),
     ])
+    app.server.register_blueprint(api.bp)
     _register_shell_callbacks(app)
     components.register_callbacks(app)
     return app

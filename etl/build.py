@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from etl.sources import LocalFile, fetch_all, load_manifest, sha256_of
 from etl.validate import validate
 
 SQL_DIR = Path(__file__).with_name("sql")
-ETL_VERSION = "1"
+ETL_VERSION = "2"
 
 
 def build(settings: Settings, log: Callable[[str], None] = print, strict: bool = False) -> dict:
@@ -197,7 +198,9 @@ def _aliases(issuance: pd.DataFrame, master: pd.DataFrame) -> pd.DataFrame:
 
 def _build_info(con, settings: Settings, summary: dict) -> None:
     snaps = summary["snapshots"]
-    con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?)", [
+    inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
+    content = hashlib.sha256("\n".join([ETL_VERSION, *(f"{f} {s}" for f, s in inputs)]).encode()).hexdigest()
+    con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
         dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), summary["duration_seconds"], settings.as_of,
         ETL_VERSION, len(snaps), mynumber.snapshot_date(snaps[0]) if snaps else None,
-        mynumber.snapshot_date(snaps[-1]) if snaps else None])
+        mynumber.snapshot_date(snaps[-1]) if snaps else None, content])

@@ -104,6 +104,8 @@ ALL_PAGES = {  # path -> (module in pages/, id of the element that shows the pag
     "/mynumber": ("mynumber", "mn-page"),
     "/partnerships": ("partnerships", "pp-page"),
     "/strategy": ("strategy", "st-page"),
+    "/data": ("data", "data-page"),
+    "/data?dataset=procedures&lang=en": ("data", "data-page"),
 }
 PAGES = {path: marker for path, (module, marker) in ALL_PAGES.items()
          if (PROJECT_ROOT / "pages" / f"{module}.py").is_file()}

@@ -149,5 +149,6 @@ CREATE TABLE build_info (
     etl_version       VARCHAR NOT NULL,
     snapshots         INTEGER NOT NULL,
     first_snapshot    DATE,
-    last_snapshot     DATE
+    last_snapshot     DATE,
+    content_sha256    VARCHAR NOT NULL  -- over every input file's checksum and the ETL version: the build's identity
 );

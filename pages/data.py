@@ -1,0 +1,184 @@
+"""Open data catalog (/data): every dataset with its metadata, a table browser paged and filtered by the
+database, and downloads of the filtered view (CSV UTF-8 with BOM, CP932, Excel) and of the whole catalog."""
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from smartcity import catalog, gridquery
+from smartcity.components import missing, page_header
+from smartcity.db import connect
+from smartcity.export import to_csv_bytes, to_xlsx_bytes
+from smartcity.i18n import bi, lang_of, tr
+from smartcity.settings import db_path
+from smartcity.tablequery import QueryError, count, select
+from smartcity.urlstate import sync_url, url_sink
+
+dash.register_page(__name__, path="/data", name="データ / Data", title="オープンデータ / Open data")
+
+PREFIX = "data"
+KIND = {"open_data": ("オープンデータ", "Open data"), "kpi": ("KPI", "KPIs"),
+        "reference": ("戦略文書の数値", "Figures from the strategy documents"),
+        "provenance": ("来歴", "Provenance")}
+PAGE_ROWS = 50
+
+
+def layout(lang: str | None = None, dataset: str | None = None, **_query) -> html.Div:
+    """Catalog list and, for the selected dataset, its dictionary, table browser and downloads."""
+    lang = lang_of(lang)
+    db = db_path()
+    if not db.is_file():
+        return missing("データベースがありません。", "No database.", lang, PREFIX)
+    sets = catalog.datasets(db)
+    chosen = catalog.dataset(db, dataset or "") or catalog.dataset(db, "mynumber_issuance")
+    facts = catalog.facts(db)
+    return html.Div([
+        url_sink(PREFIX),
+        dcc.Store(id=f"{PREFIX}-lang", data=lang),
+        dcc.Store(id=f"{PREFIX}-view"),
+        page_header("オープンデータ", "Open data",
+                    "ダッシュボードのすべての数値を、出典・ライセンス・列の説明とともに公開しています。API でも取得できます。",
+                    "Every figure of the dashboard, with its source, licence and column dictionary; also via the API.",
+                    lang),
+        html.P([tr("構築 ", "Build ", lang), f"{facts['built_at']:%Y-%m-%d %H:%M} UTC, sha256 ",
+                html.Code(facts["content_sha256"][:16]), " · ",
+                html.A(tr("全データ一式（zip、datapackage.json と README 付き）", "The whole catalog (zip with "
+                          "datapackage.json and README)", lang), href="/api/v1/catalog.zip", id=f"{PREFIX}-zip"),
+                " · ", html.A("API (OpenAPI)", href="/api/v1/openapi.json")], className="small"),
+        dbc.Row([
+            dbc.Col([html.Label(tr("データセット", "Dataset", lang), htmlFor=f"{PREFIX}-dataset", className="form-label"),
+                     dbc.Select(id=f"{PREFIX}-dataset", value=chosen.id,
+                                options=[{"label": f"{tr(*KIND[d.kind], lang)}: {tr(d.title_ja, d.title_en, lang)}"
+                                            f" ({d.id})", "value": d.id} for d in sets])], md=8),
+        ], className="mb-3"),
+        html.Div(detail(db, chosen, lang), id=f"{PREFIX}-detail"),
+        html.H2(tr("データセット一覧", "All datasets", lang), className="h5 mt-4"),
+        catalog_table(db, sets, lang),
+    ], id=f"{PREFIX}-page")
+
+
+def catalog_table(db, sets, lang: str) -> dbc.Table:
+    """Every dataset with its metadata."""
+    head = html.Thead(html.Tr([html.Th(tr(ja, en, lang)) for ja, en in (
+        ("データセット", "Dataset"), ("説明", "Description"), ("行数", "Rows"), ("時点", "Describes"),
+        ("出典・ライセンス", "Source and licence"), ("クレジット", "Required credit"))]))
+    body = []
+    for d in sets:
+        e = catalog.describe(db, d)
+        link = dcc.Link(tr(d.title_ja, d.title_en, lang), href=f"/data?dataset={d.id}" + ("&lang=en" if lang == "en" else ""))
+        body.append(html.Tr([html.Td([link, html.Br(), html.Code(d.id)]), html.Td(tr(d.description_ja, d.description_en, lang)),
+                             html.Td(f"{e['rows']:,}", className="text-end"), html.Td(e["describes"]),
+                             html.Td(e["licence"]), html.Td(e["credit"] or "—")]))
+    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, responsive=True, className="small",
+                     id=f"{PREFIX}-catalog")
+
+
+def detail(db, d: catalog.Dataset, lang: str) -> html.Div:
+    """One dataset: description, licence, dictionary, browser, downloads."""
+    e = catalog.describe(db, d)
+    api = f"/api/v1/datasets/{d.id}"
+    dictionary = dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (tr("列", "Column", lang), tr("型", "Type", lang),
+                                                                    tr("単位", "Unit", lang), tr("意味", "Meaning", lang))])),
+                            html.Tbody([html.Tr([html.Td(html.Code(c.name)), html.Td(c.type), html.Td(c.unit or ""),
+                                                 html.Td(tr(c.ja, c.en, lang))]) for c in d.columns])],
+                           size="sm", className="small", id=f"{PREFIX}-dictionary")
+    grid = dag.AgGrid(
+        id=f"{PREFIX}-grid", rowModelType="infinite",
+        columnDefs=[{"field": c.name, "headerName": c.name, "headerTooltip": tr(c.ja, c.en, lang),
+                     **({"filter": "agNumberColumnFilter", "type": "numericColumn"} if c.type in ("integer", "number")
+                        else {"filter": "agDateColumnFilter"} if c.type == "date"
+                        else {"filter": "agTextColumnFilter"}),
+                     "filterParams": {"maxNumConditions": 1, "buttons": ["reset"]}} for c in d.columns],
+        defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
+        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_ROWS, "cacheBlockSize": PAGE_ROWS,
+                         "paginationPageSizeSelector": False, "enableCellTextSelection": True},
+        style={"height": "520px"},
+    )
+    return html.Div([
+        html.H2(bi(d.title_ja, d.title_en, lang), className="h5"),
+        html.P(tr(d.description_ja, d.description_en, lang)),
+        html.Ul([html.Li([html.Strong(tr("行数：", "Rows: ", lang)), f"{e['rows']:,}"]),
+                 html.Li([html.Strong(tr("時点：", "Describes: ", lang)), e["describes"]]),
+                 html.Li([html.Strong(tr("出典：", "Source: ", lang)),
+                          "; ".join(tr(s["title_ja"], s["title_en"], lang) for s in e["sources"]) or "—"]),
+                 html.Li([html.Strong(tr("ライセンス：", "Licence: ", lang)), e["licence"]]),
+                 html.Li([html.Strong(tr("クレジット：", "Required credit: ", lang)), e["credit"] or "—"]),
+                 html.Li([html.Strong("API: "), *[html.A(f".{f}", href=f"{api}.{f}", className="me-2")
+                                                   for f in ("csv", "json", "parquet")]])], className="small"),
+        html.Details([html.Summary(tr("列の説明（データ辞書）", "Column dictionary", lang)), dictionary], open=False),
+        html.P(tr("列見出しで並べ替え、メニューで絞り込めます（処理はデータベースで行います）。ダウンロードは絞り込んだ結果の全行です。",
+                  "Sort by a column header and filter from its menu (done by the database). Downloads hold every row "
+                  "of the filtered view.", lang), className="small mt-2"),
+        grid,
+        html.Div([dbc.Button(label, id=f"{PREFIX}-dl-{kind}", size="sm", color="secondary", outline=True, className="me-2")
+                  for kind, label in (("utf8", tr("CSV（UTF-8, Excel 用）", "CSV (UTF-8, for Excel)", lang)),
+                                      ("cp932", "CSV (Shift_JIS / CP932)"), ("xlsx", "Excel (.xlsx)"))]
+                 + [html.Span(id=f"{PREFIX}-count", className="small ms-2")], className="mt-2"),
+        dcc.Download(id=f"{PREFIX}-download"),
+    ])
+
+
+@dash.callback(Output(f"{PREFIX}-detail", "children"), Input(f"{PREFIX}-dataset", "value"), State(f"{PREFIX}-lang", "data"),
+               prevent_initial_call=True)
+def choose(dataset_id: str, lang: str):
+    """Show another dataset."""
+    db = db_path()
+    d = catalog.dataset(db, dataset_id)
+    return detail(db, d, lang) if d else dash.no_update
+
+
+@dash.callback(Output(f"{PREFIX}-grid", "getRowsResponse"), Output(f"{PREFIX}-view", "data"),
+               Output(f"{PREFIX}-count", "children"),
+               Input(f"{PREFIX}-grid", "getRowsRequest"), State(f"{PREFIX}-dataset", "value"),
+               State(f"{PREFIX}-lang", "data"), prevent_initial_call=True)
+def page_rows(req: dict | None, dataset_id: str, lang: str):
+    """One block of rows, sorted and filtered by the database."""
+    if not req:
+        return dash.no_update, dash.no_update, dash.no_update
+    db = db_path()
+    d = catalog.dataset(db, dataset_id)
+    try:
+        filters, sort = gridquery.filters_of(d, req.get("filterModel")), gridquery.sort_of(d, req.get("sortModel"))
+        start, end = int(req.get("startRow", 0)), int(req.get("endRow", PAGE_ROWS))
+        with connect(db) as con:
+            cur = con.execute(*select(d, filters, sort, end - start, start))
+            names = [c[0] for c in cur.description]
+            block = [dict(zip(names, _plain(r))) for r in cur.fetchall()]
+            total = con.execute(*count(d, filters)).fetchone()[0]
+    except QueryError as err:
+        return {"rowData": [], "rowCount": 0}, None, err.message
+    view = {"dataset": d.id, "filterModel": req.get("filterModel"), "sortModel": req.get("sortModel")}
+    return {"rowData": block, "rowCount": total}, view, tr(f"{total:,} 行", f"{total:,} rows", lang)
+
+
+def _plain(row) -> list:
+    return [v.isoformat() if hasattr(v, "isoformat") else v for v in row]
+
+
+@dash.callback(Output(f"{PREFIX}-download", "data"), Input(f"{PREFIX}-dl-utf8", "n_clicks"),
+               Input(f"{PREFIX}-dl-cp932", "n_clicks"), Input(f"{PREFIX}-dl-xlsx", "n_clicks"),
+               State(f"{PREFIX}-view", "data"), State(f"{PREFIX}-dataset", "value"), prevent_initial_call=True)
+def download(_u, _c, _x, view: dict | None, dataset_id: str):
+    """Every row of the filtered, sorted view in the chosen format."""
+    data, filename = export_view(db_path(), dash.ctx.triggered_id.rsplit("-", 1)[-1], view, dataset_id)
+    return dcc.send_bytes(data, filename)
+
+
+def export_view(db, kind: str, view: dict | None, dataset_id: str) -> tuple[bytes, str]:
+    """(bytes, file name) of the view as utf8 / cp932 CSV or xlsx."""
+    d = catalog.dataset(db, (view or {}).get("dataset") or dataset_id)
+    filters = gridquery.filters_of(d, (view or {}).get("filterModel"))
+    sort = gridquery.sort_of(d, (view or {}).get("sortModel"))
+    with connect(db) as con:
+        frame = con.execute(*select(d, filters, sort)).fetchdf()
+    for name in frame.columns:  # dates travel as ISO text
+        if str(frame[name].dtype).startswith("datetime"):
+            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
+    if kind == "xlsx":
+        return to_xlsx_bytes(frame, d.id), f"{d.id}.xlsx"
+    return to_csv_bytes(frame, "cp932" if kind == "cp932" else "utf-8-sig"), f"{d.id}_{kind}.csv"
+
+
+sync_url(PREFIX, {"dataset": (f"{PREFIX}-dataset", "value")})

@@ -1,0 +1,68 @@
+"""The open-data catalog page: paging, sorting and filtering done by the database, and downloads of the view."""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from test_app import layout_of, page_text
+
+pytestmark = pytest.mark.integration
+
+
+def page():
+    return sys.modules["pages.data"]
+
+
+def test_layout_lists_every_dataset_with_metadata(dash_app):
+    with dash_app.server.test_request_context("/data"):
+        text = page_text(layout_of("data", dataset="procedures"))
+    assert "行政手続きオンライン化の導入率とオンライン手続き率" in text and "出典：総務省" in text
+    assert "データセット一覧" in text and "mynumber_issuance" in text
+    with dash_app.server.test_request_context("/data?lang=en"):
+        assert "All datasets" in page_text(layout_of("data", lang="en"))
+
+
+def test_rows_are_sorted_filtered_and_paged_by_the_database(dash_app, db):
+    request = {"startRow": 50, "endRow": 100, "sortModel": [{"colId": "population", "sort": "desc"}],
+               "filterModel": {"snapshot_date": {"filterType": "date", "type": "equals",
+                                                 "dateFrom": "2022-09-30 00:00:00"},
+                               "level": {"filterType": "text", "type": "equals", "filter": "municipality"}}}
+    with dash_app.server.test_request_context("/data"):
+        response, view, count = page().page_rows(request, "mynumber_issuance", "ja")
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = con.execute("""SELECT geo_code FROM mynumber_issuance WHERE snapshot_date = '2022-09-30'
+                                  AND level = 'municipality' ORDER BY population DESC, geo_code LIMIT 50 OFFSET 50""")\
+            .fetchall()
+    assert response["rowCount"] == 1741 and count == "1,741 行"
+    assert [r["geo_code"] for r in response["rowData"]] == [e[0] for e in expected]
+    assert view["filterModel"]["level"]["filter"] == "municipality"
+
+
+def test_unknown_column_in_a_grid_request_is_refused(dash_app):
+    with dash_app.server.test_request_context("/data"):
+        response, _, message = page().page_rows({"startRow": 0, "endRow": 50, "filterModel": {
+            "x; DROP TABLE source": {"filterType": "text", "type": "equals", "filter": "1"}}}, "source", "en")
+    assert response == {"rowData": [], "rowCount": 0} and "unknown column" in message
+
+
+@pytest.mark.parametrize("kind", ["utf8", "cp932", "xlsx"])
+def test_download_of_the_filtered_view(db, kind):
+    view = {"dataset": "municipality", "filterModel": {"pref_code": {"filterType": "text", "type": "equals",
+                                                                     "filter": "27"}},
+            "sortModel": [{"colId": "geo_code", "sort": "asc"}]}
+    data, name = page().export_view(db, kind, view, "municipality")
+    if kind == "xlsx":
+        rows = list(load_workbook(io.BytesIO(data)).active.values)[1:]
+        header = list(load_workbook(io.BytesIO(data)).active.values)[0]
+        rows = [dict(zip(header, r)) for r in rows]
+    else:
+        assert data.startswith(b"\xef\xbb\xbf") == (kind == "utf8")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig" if kind == "utf8" else "cp932"))))
+    assert name.startswith("municipality")
+    assert len(rows) == 1 + 43 + 31  # the prefecture, its municipalities and the wards of Osaka and Sakai
+    assert rows[0]["geo_code"] == "27000" and rows[1]["name_ja"] == "大阪市" and rows[1]["lg_code"] == "271004"
