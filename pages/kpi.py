@@ -1,0 +1,347 @@
+"""One indicator (/kpi/<indicator_id>): its time series at a geography against baseline, target, path and projection,
+its status explained, the target's basis, its definition and its sources."""
+from __future__ import annotations
+
+import re
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from smartcity import urlstate
+from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows, status_badge
+from smartcity.figures.kpi import assessment_facts, geo_options, timeseries, unit_label, value_text
+from smartcity.i18n import bi, lang_of, tr
+from smartcity.queries import common, kpi
+from smartcity.settings import db_path
+
+dash.register_page(__name__, path_template="/kpi/<indicator_id>", name="指標 / Indicator",
+                   title="指標 / Indicator")
+
+PREFIX = "kpi"
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+CHART = f"{PREFIX}-ts"
+COMPARATORS = ("00000", "13000")  # Japan and Tokyo, drawn beside the chosen geography when they have observations
+FREQUENCY = {"annual": ("年次", "annual"), "monthly": ("月次", "monthly"), "irregular": ("不定期", "irregular")}
+DIRECTION = {"increase": ("増えるほど良い（↑）", "higher is better (↑)"),
+             "decrease": ("減るほど良い（↓）", "lower is better (↓)")}
+
+
+def columns(unit: str, unit_ja: str) -> list[Col]:
+    """The table twin's columns (the observations drawn in the chart; the indicator id, the same on every row, last)."""
+    return [Col("geo_code", "地域コード", "Area code"), Col("geo_name", "地域", "Area"),
+            Col("period_end", "時点", "Period end"),
+            Col("value", f"値（{unit_label(unit, unit_ja, 'ja')}）", f"Value ({unit_label(unit, unit_ja, 'en')})", True),
+            Col("numerator", "分子", "Numerator", True), Col("denominator", "分母", "Denominator", True),
+            Col("source_ref", "出典箇所", "Source reference"), Col("indicator_id", "指標ID", "Indicator id")]
+
+
+def tune_grid(component, settings: dict[str, dict]):
+    """Give some columns of the table twins inside `component` more room or wrapped text (the shared table twin
+    gives every column the same width, which cuts long text); returns the component."""
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dag.AgGrid):
+            node.columnDefs = [{**d, "wrapHeaderText": True, "autoHeaderHeight": True, **settings.get(d["field"], {})}
+                               for d in node.columnDefs]
+            continue
+        children = getattr(node, "children", None)
+        if children is not None:
+            stack.extend(children if isinstance(children, list | tuple) else [children])
+    return component
+
+
+WRAP = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.45", "paddingTop": "6px",
+                                                            "paddingBottom": "6px", "wordBreak": "break-word"}}
+NUMBER = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',.4~f')(params.value)"}}
+TABLE_WIDTHS = {"geo_code": {"minWidth": 90}, "period_end": {"minWidth": 112}, "geo_name": {**WRAP, "minWidth": 100},
+                "value": {**NUMBER, "minWidth": 100}, "numerator": {**NUMBER, "minWidth": 105},
+                "denominator": {**NUMBER, "minWidth": 115},
+                "source_ref": {**WRAP, "minWidth": 220, "flex": 2,
+                               "cellStyle": {**WRAP["cellStyle"], "wordBreak": "break-all"}},
+                "indicator_id": {"minWidth": 220}}
+
+
+def layout(indicator_id: str | None = None, lang: str | None = None, geo: str | None = None, **_query) -> html.Div:
+    """The page for one indicator; an unknown id lists the valid ones."""
+    lang = lang_of(lang)
+    db = db_path()
+    if not db.is_file():
+        return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
+                                "No database: run python -m etl build.", lang, PREFIX), id=f"{PREFIX}-page")
+    ind = kpi.indicator(db, indicator_id or "")
+    if ind.empty:
+        return _not_found(db, indicator_id, lang)
+    r = ind.iloc[0]
+    geos = kpi.geographies(db, r.indicator_id)
+    geo = valid_geo(geo, geos, r.headline_geo_code)
+    back = dcc.Link(tr("← 概要へ戻る", "← Back to the overview", lang), href="/" + _suffix(lang),
+                    id=f"{PREFIX}-back", className="small")
+    header = page_header(r.name_ja, r.name_en, r.definition_ja, r.definition_en, lang)
+    stores = [dcc.Store(id=f"{PREFIX}-indicator", data=r.indicator_id), dcc.Store(id=f"{PREFIX}-lang", data=lang),
+              urlstate.url_sink(PREFIX)]
+    status = _card("kpi-status-card", "状態", "Status", html.Div(_assessment_panel(db, r, geo, lang),
+                                                                 id=f"{PREFIX}-assessment"), lang)
+    target = _card("kpi-target-card", "目標とその根拠", "Target and its basis",
+                   html.Div(_target_panel(db, r, geo, lang), id=f"{PREFIX}-target"), lang)
+    definition = _card("kpi-definition-card", "指標の定義", "Definition", _definition(r, lang), lang)
+    if geos.empty:  # no observation yet: say so, no empty chart; target and definition still shown
+        body = dbc.Row([
+            dbc.Col([missing("観測値がまだありません。目標と定義は下のとおりです。",
+                             "No observation yet. The target and the definition are below.", lang, PREFIX),
+                     target, definition], lg=7),
+            dbc.Col([status, _card("kpi-source-card", "出典", "Source", _source_panel(db, r, pd.DataFrame(), lang),
+                                   lang)], lg=5)])
+        return html.Div([back, header, body, *stores], id=f"{PREFIX}-page")
+    side = [status, target, definition]
+    figure, frame, sources = _chart_parts(db, r, geo, lang)
+    card = chart_card(CHART, "推移と目標", "Trend and target", figure, frame, columns(r.unit, r.unit_ja),
+                      _chart_source(db, r, frame, "ja"), _chart_source(db, r, frame, "en"), lang,
+                      note=_chart_note(geos, geo, lang))
+    card = tune_grid(card, TABLE_WIDTHS)
+    body = dbc.Row([
+        dbc.Col([html.H2(tr("推移", "Trend", lang), className="visually-hidden"), _geo_control(geos, geo, lang), card,
+                 _card("kpi-source-card", "出典", "Source", html.Div(sources, id=f"{PREFIX}-obs-sources"), lang)],
+                lg=8),
+        dbc.Col(side, lg=4)])
+    return html.Div([back, header, body, *stores], id=f"{PREFIX}-page")
+
+
+def _chart_note(geos: pd.DataFrame, geo: str, lang: str) -> str:
+    """What the lines are; the comparators only when the indicator has them."""
+    shown = [c for c in COMPARATORS if c != geo and c in set(geos["geo_code"])]
+    names = {"00000": tr("全国（黒の破線・四角）", "Japan (black dashes, squares)", lang),
+             "13000": tr("東京都（橙の点線・菱形）", "Tokyo (orange dots, diamonds)", lang)}
+    comparison = (tr("比較：", "Comparison: ", lang) + tr("と", " and ", lang).join(names[c] for c in shown)
+                  + tr("。", ". ", lang)) if shown else ""
+    return comparison + tr("灰色の一点鎖線は基準値（○）から目標（★）への直線経路、緑の長破線は観測値の最小二乗法による直線を"
+                           "目標期日まで延ばした予測（×）です。",
+                           "The grey dash-dot line is the straight path from the baseline (○) to the target (★); the "
+                           "green long dashes are the least-squares line of the observations extended to the target "
+                           "date (×).", lang)
+
+
+def valid_geo(geo: str | None, geos: pd.DataFrame, headline: str) -> str:
+    """The requested geography when the indicator has observations there, else the headline geography."""
+    return geo if geo in set(geos["geo_code"]) else headline
+
+
+def _geo_control(geos: pd.DataFrame, geo: str, lang: str) -> html.Div:
+    if len(geos) == 1:
+        g = geos.iloc[0]
+        return html.Div([html.Span(tr("地域：", "Area: ", lang), className="fw-semibold"),
+                         html.Span(g.name_en if lang == "en" else g.name_ja, id=f"{PREFIX}-geo-name")],
+                        className="mb-2")
+    return dbc.Row([
+        dbc.Col([html.Label(tr("地域", "Area", lang), htmlFor=f"{PREFIX}-geo", className="form-label fw-semibold mb-1"),
+                 dbc.Select(id=f"{PREFIX}-geo", options=geo_options(geos, lang), value=geo)], sm=7),
+        dbc.Col([html.Label(tr("地域を絞り込む（名称・コード）", "Filter the list (name or code)", lang),
+                            htmlFor=f"{PREFIX}-geo-search", className="form-label mb-1"),
+                 dbc.Input(id=f"{PREFIX}-geo-search", type="search", debounce=True,
+                           placeholder=tr("例：堺、27140、北海道", "e.g. Sakai, 27140, Hokkaido", lang))], sm=5),
+        dbc.Col(html.Div(tr(f"観測値のある {len(geos):,} 地域（大阪府・全国・東京都、府内43市町村、その他の都道府県順）。"
+                            "全国と東京都は比較として重ねて描きます。",
+                            f"{len(geos):,} areas have observations (Osaka, Japan, Tokyo, Osaka's 43 municipalities, "
+                            "then the rest by prefecture). Japan and Tokyo are drawn for comparison.", lang),
+                         className="form-text mt-0"), xs=12),
+    ], className="mb-3 g-2")
+
+
+@dash.callback(Output(f"{PREFIX}-geo", "options"), Input(f"{PREFIX}-geo-search", "value"),
+               State(f"{PREFIX}-geo", "value"), State(f"{PREFIX}-indicator", "data"), State(f"{PREFIX}-lang", "data"),
+               prevent_initial_call=True)
+def filter_geographies(search, geo, indicator_id, lang):
+    """Narrow the area list to the names or codes containing the search text (the chosen area stays)."""
+    geos = kpi.geographies(db_path(), indicator_id or "")
+    return geo_options(geos, lang_of(lang), search, keep=geo)
+
+
+def _chart_parts(db, r, geo: str, lang: str):
+    """Figure, table twin frame and the observations' source references for one geography."""
+    codes = [geo, *[c for c in COMPARATORS if c != geo]]
+    obs = kpi.observations(db, r.indicator_id, codes)
+    order = {c: i for i, c in enumerate(codes)}
+    obs = obs.sort_values(["geo_code", "period_end"], key=lambda s: s.map(order) if s.name == "geo_code" else s)
+    assessment = kpi.assessment(db, r.indicator_id, geo)
+    figure = timeseries(obs, assessment, geo, r.unit, r.unit_ja, lang,
+                        source=tr("出典：", "Source: ", lang) + _source_titles(db, obs, lang))
+    frame = obs.assign(geo_name=obs["geo_name_en" if lang == "en" else "geo_name_ja"],
+                       period_end=pd.to_datetime(obs["period_end"]).dt.strftime("%Y-%m-%d"))
+    return figure, frame, _source_panel(db, r, obs[obs.geo_code == geo], lang)
+
+
+def _source_titles(db, obs: pd.DataFrame, lang: str) -> str:
+    src = common.sources(db)
+    used = src[src.source_id.isin(set(obs["source_id"].str.split(":").str[0]))] if len(obs) else src.iloc[0:0]
+    return "; ".join(used["title_en" if lang == "en" else "title_ja"])
+
+
+def _chart_source(db, r, obs: pd.DataFrame, lang: str) -> str:
+    """The chart's source line: the indicator's source, or for open data its title, publisher and required credit."""
+    open_data = [sid for sid in dict.fromkeys(obs["source_id"]) if not sid.startswith("reference")] if len(obs) else []
+    if not open_data:
+        return r.source_en if lang == "en" else r.source_ja
+    src = common.sources(db).set_index("source_id")
+    parts = [(f"{s.title_en} ({s.publisher_en}); required credit: {s.attribution}" if lang == "en" else
+              f"{s.title_ja} — {s.attribution}") for sid in open_data if sid in src.index for s in [src.loc[sid]]]
+    return "; ".join(parts) or (r.source_en if lang == "en" else r.source_ja)
+
+
+@dash.callback(
+    Output(f"{CHART}-graph", "figure"), Output(grid_id(CHART), "rowData"), Output(f"{PREFIX}-assessment", "children"),
+    Output(f"{PREFIX}-target", "children"), Output(f"{PREFIX}-obs-sources", "children"),
+    Input(f"{PREFIX}-geo", "value"), State(f"{PREFIX}-indicator", "data"), State(f"{PREFIX}-lang", "data"),
+    prevent_initial_call=True)
+def update_geography(geo, indicator_id, lang):
+    """A new geography: redraw the chart, its table twin, the status and the sources."""
+    lang = lang_of(lang)
+    db = db_path()
+    ind = kpi.indicator(db, indicator_id or "")
+    if ind.empty:
+        return (dash.no_update,) * 5
+    r = ind.iloc[0]
+    geos = kpi.geographies(db, r.indicator_id)
+    if geo not in set(geos["geo_code"]):
+        return (dash.no_update,) * 5
+    figure, frame, sources = _chart_parts(db, r, geo, lang)
+    return (figure, rows(frame, columns(r.unit, r.unit_ja)), _assessment_panel(db, r, geo, lang),
+            _target_panel(db, r, geo, lang), sources)
+
+
+urlstate.sync_url(PREFIX, {"geo": (f"{PREFIX}-geo", "value")})
+
+
+def _suffix(lang: str) -> str:
+    return "?lang=en" if lang == "en" else ""
+
+
+def _card(cid: str, ja: str, en: str, body, lang: str) -> dbc.Card:
+    body = html.Div(body) if isinstance(body, list) else body  # Dash children never nest a list in a list
+    return dbc.Card(dbc.CardBody([html.H2(bi(ja, en, lang), className="h6 card-title"), body]), className="mb-3",
+                    id=cid)
+
+
+def _nowrap_dates(value):
+    """Text with its ISO dates kept on one line."""
+    if not isinstance(value, str) or not DATE.search(value):
+        return value
+    parts, last = [], 0
+    for m in DATE.finditer(value):
+        parts += [value[last:m.start()], html.Span(m.group(0), className="text-nowrap")]
+        last = m.end()
+    return [p for p in parts + [value[last:]] if p != ""]
+
+
+def _dl(pairs: list[tuple[str, object]]) -> html.Dl:
+    items = []
+    for label, value in pairs:
+        value = _nowrap_dates(value)
+        items += [html.Dt(label, className="col-sm-5 small"), html.Dd(value, className="col-sm-7 small mb-1")]
+    return html.Dl(items, className="row mb-0")
+
+
+def _assessment_panel(db, r, geo: str, lang: str) -> list:
+    a = kpi.assessment(db, r.indicator_id, geo)
+    if a.empty:
+        return [html.P(tr("この地域の評価はありません。", "No assessment for this area.", lang))]
+    a = a.iloc[0]
+    geo_name = a.geo_name_en if lang == "en" else a.geo_name_ja
+    return [
+        html.Div([html.Span(geo_name, className="me-2"), status_badge(a.status, lang)], className="fs-5 mb-1",
+                 id=f"{PREFIX}-status"),
+        html.P([html.Strong(tr("判定理由：", "Why: ", lang)), a.reason_en if lang == "en" else a.reason_ja],
+               className="small mb-2", id=f"{PREFIX}-reason"),
+        _dl(assessment_facts(a, r.unit, r.unit_ja, lang)),
+        html.P(tr("判定：基準値から目標への直線経路と、観測値の直線回帰を目標期日まで延ばした予測とを比べます"
+                  "（達成 → 後退 → 遅れ → 順調 → 注意 → 遅れ の順に判定）。",
+                  "Rule: the least-squares projection of the observations to the target date is compared with the "
+                  "straight path from baseline to target (checked in the order achieved, regressing, off track, on "
+                  "track, at risk, off track).", lang), className="small text-body-secondary mt-2 mb-0"),
+    ]
+
+
+def _target_panel(db, r, geo: str, lang: str) -> list:
+    t = kpi.target(db, r.indicator_id, geo)
+    if t.empty:
+        return [html.P(tr("目標は設定されていません（戦略文書に数値目標がなく、仮定も置いていません）。",
+                          "No target is set (the strategy documents give no figure and none is assumed).", lang),
+                       className="small mb-0")]
+    t = t.iloc[0]
+    head = html.P([html.Strong(value_text(t.target_value, r.unit, r.unit_ja, lang)),
+                   tr(f"（期日 {str(t.target_date)[:10]}）", f" by {str(t.target_date)[:10]}", lang)], className="mb-1")
+    if t.basis == "quotation":
+        doc = t.doc_title_en if lang == "en" else t.doc_title_ja
+        return [head, html.Div(html.Span([html.I(className="bi bi-quote me-1", **{"aria-hidden": "true"}),
+                                          tr("戦略文書からの引用", "Quoted from the strategy documents", lang)],
+                                         className="badge text-bg-light border"), className="mb-1"),
+                html.Blockquote(html.P(f"「{t.quote_ja}」", lang="ja", className="mb-1"),
+                                className="border-start border-3 ps-2 mb-1", id=f"{PREFIX}-quote"),
+                html.P([tr("出典：", "Source: ", lang), f"{doc}（{t.source_doc}）" if doc else t.source_doc,
+                        tr(f"「{t.source_section}」 {t.source_line} 行目", f", section '{t.source_section}', line "
+                           f"{t.source_line}", lang)], className="small text-body-secondary mb-0")]
+    return [head, html.Div(html.Span([html.I(className="bi bi-exclamation-diamond me-1", **{"aria-hidden": "true"}),
+                                      tr("仮定（戦略文書に数値目標なし）", "Assumption (no figure in the strategy documents)",
+                                         lang)], className="badge text-bg-warning"), className="mb-1"),
+            html.P([html.Strong(tr("理由（英語の原文）：", "Reason: ", lang)),
+                    html.Span(t.assumption_reason, lang="en")], className="small mb-0", id=f"{PREFIX}-assumption")]
+
+
+def _definition(r, lang: str) -> html.Dl:
+    def text(value) -> str:
+        return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "" else value
+
+    unit = r.unit_ja if lang == "ja" else unit_label(r.unit, r.unit_ja, "en")
+    freq, direction = FREQUENCY.get(r.frequency, (r.frequency, r.frequency)), DIRECTION.get(r.direction)
+    return _dl([
+        (tr("定義", "Definition", lang), r.definition_en if lang == "en" else r.definition_ja),
+        (tr("分子", "Numerator", lang), text(r.numerator_en if lang == "en" else r.numerator_ja)),
+        (tr("分母", "Denominator", lang), text(r.denominator_en if lang == "en" else r.denominator_ja)),
+        (tr("単位", "Unit", lang), unit),
+        (tr("望ましい方向", "Direction", lang), tr(*direction, lang) if direction else r.direction),
+        (tr("更新頻度", "Frequency", lang), tr(*freq, lang)),
+        (tr("基本方針（2030年計画）", "Basic policy (2030 plan)", lang), r.policy_en if lang == "en" else r.policy_ja),
+        (tr("取組分野", "Field", lang), r.field_en if lang == "en" else r.field_ja),
+        (tr("指標ID", "Indicator id", lang), html.Code(r.indicator_id)),
+    ])
+
+
+def _source_panel(db, r, obs: pd.DataFrame, lang: str) -> list:
+    """The indicator's source and the source references of the observations drawn for the chosen geography."""
+    parts = [html.P([html.Strong(tr("指標の出典：", "Indicator source: ", lang)),
+                     r.source_en if lang == "en" else r.source_ja], className="small mb-1")]
+    if obs.empty:
+        parts.append(html.P(tr("観測値の出典：観測値がまだありません。", "Observation sources: no observation yet.", lang),
+                            className="small mb-0"))
+        return parts
+    src = common.sources(db).set_index("source_id")
+    for source_id in dict.fromkeys(obs["source_id"].str.split(":").str[0]):
+        if source_id in src.index:
+            s = src.loc[source_id]
+            parts.append(html.P([html.Strong(tr("データ：", "Data: ", lang)), s.title_en if lang == "en" else s.title_ja,
+                                 f"（{s.publisher_ja}）" if lang == "ja" else f" ({s.publisher_en})",
+                                 html.Br(), html.Span(s.attribution, lang="ja")], className="small mb-1"))
+    refs = list(dict.fromkeys(obs.sort_values("period_end")["source_ref"]))
+    shown = refs if len(refs) <= 4 else [refs[0], refs[1], "…", refs[-1]]
+    parts.append(html.Div([html.Strong(tr(f"観測値の出典箇所（{len(refs)} 件、すべて表に記載）：",
+                                          f"Where each observation comes from ({len(refs)}, all in the table):", lang),
+                                       className="small"),
+                           html.Ul([html.Li(html.Code(ref) if ref != "…" else ref, className="small") for ref in shown],
+                                   className="mb-0")]))
+    return parts
+
+
+def _not_found(db, indicator_id: str | None, lang: str) -> html.Div:
+    ids = kpi.indicators(db)
+    return html.Div([
+        page_header("指標が見つかりません", "Indicator not found",
+                    f"「{indicator_id}」という指標はありません。次の {len(ids)} 指標から選んでください。",
+                    f"There is no indicator '{indicator_id}'. Choose one of these {len(ids)} indicators.", lang),
+        html.Ul([html.Li([dcc.Link(r.name_en if lang == "en" else r.name_ja,
+                                   href=f"/kpi/{r.indicator_id}" + _suffix(lang)),
+                          " ", html.Code(r.indicator_id, className="small")]) for r in ids.itertuples()],
+                id=f"{PREFIX}-valid-list"),
+        dcc.Link(tr("← 概要へ戻る", "← Back to the overview", lang), href="/" + _suffix(lang)),
+    ], id=f"{PREFIX}-page")

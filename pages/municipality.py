@@ -1,0 +1,225 @@
+"""Municipality profile (/municipality/<code>): any of Japan's 1,741 municipalities by its 5-digit JIS code: its My
+Number card issuance rate against its prefecture and Japan, its position among municipalities of similar
+population, and the programmes, projects and pilots of the strategy documents that involve it."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from smartcity.components import Col, chart_card, grid_id, missing, table_twin
+from smartcity.figures import municipal as fm
+from smartcity.format import date
+from smartcity.i18n import bi, lang_of, tr
+from smartcity.queries import common, municipal
+from smartcity.settings import db_path
+
+
+def _title(code: str | None = None, **_kw) -> str:
+    """Browser title: the code only when it is one (never echo arbitrary path text)."""
+    return f"市町村 {code} / Municipality {code}" if municipal.valid_code(code) else "市町村 / Municipality"
+
+
+dash.register_page(__name__, path_template="/municipality/<code>", name="市町村 / Municipality", title=_title)
+
+PREFIX = "mp"
+SERIES_KEY, PEERS_KEY, PROGRAMMES_KEY = f"{PREFIX}-series", f"{PREFIX}-peers", f"{PREFIX}-programmes"
+SERIES_COLUMNS = [Col("name", "地域", "Area"), Col("geo_code", "コード", "Code"), Col("snapshot", "時点", "Snapshot"),
+                  Col("rate", "交付率（％）", "Issuance rate (%)", True),
+                  Col("cards_issued", "交付枚数", "Cards issued", True), Col("population", "人口", "Population", True)]
+PEER_COLUMNS = [Col("rank", "順位", "Rank", True), Col("geo_code", "コード", "Code"), Col("name", "市区町村", "Municipality"),
+                Col("prefecture", "都道府県", "Prefecture"), Col("population", "人口", "Population", True),
+                Col("rate", "交付率（％）", "Issuance rate (%)", True), Col("self", "この市町村", "This municipality")]
+PROGRAMME_COLUMNS = [Col("kind", "種別", "Kind"), Col("title", "名称", "Title"),
+                     Col("detail", "分野・事業者など", "Field / operator"),
+                     Col("area", "区・エリア", "Ward / area"), Col("period", "年度・期間", "Year / period"),
+                     Col("stage", "段階・区分", "Stage / kind"), Col("document", "出典文書", "Source document"),
+                     Col("section", "節", "Section"), Col("line", "行", "Line", True)]
+
+
+def _link(path: str, lang: str) -> str:
+    return path + ("?lang=en" if lang == "en" else "")
+
+
+def _message(ja: str, en: str, lang: str, extra=None) -> html.Div:
+    return html.Div([
+        html.H1(tr("市町村のページ", "Municipality page", lang), className="h3 mt-3"),
+        dbc.Alert([tr(ja, en, lang), *([html.Br(), extra] if extra is not None else [])], color="warning",
+                  className="border", id=f"{PREFIX}-message"),
+        dcc.Link(tr("← 市町村DX（地図）へ", "← Municipal DX (map)", lang), href=_link("/municipalities", lang)),
+    ], id=f"{PREFIX}-page")
+
+
+def layout(code: str | None = None, lang: str | None = None, **_query) -> html.Div:
+    """The profile of one municipality, or a clear message when the code is not one."""
+    lang = lang_of(lang)
+    db = db_path()
+    if not db.is_file():
+        return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
+                                "No database: run python -m etl build.", lang, PREFIX), id=f"{PREFIX}-page")
+    code = (code or "").strip()
+    shown = code[:20]
+    if not code:
+        return _message("市区町村コードが指定されていません。5桁の団体コード（例：27100 大阪市）を指定してください。",
+                        "No municipality code given. Use a 5-digit JIS code (e.g. 27100 for Osaka City).", lang)
+    if not municipal.valid_code(code):
+        return _message(f"「{shown}」は市区町村コードではありません。5桁の団体コード（例：27100 大阪市）を指定してください。",
+                        f"'{shown}' is not a municipality code. Use a 5-digit JIS code (e.g. 27100 for Osaka City).",
+                        lang)
+    prof = municipal.profile(db, code)
+    if prof.empty:
+        return _message(f"コード {shown} の市区町村は見つかりません（全国 1,741 市区町村が対象です）。",
+                        f"No municipality has the code {shown} (the dashboard covers Japan's 1,741 municipalities).",
+                        lang)
+    p = prof.iloc[0]
+    if p.level == "ward":
+        return _message(f"{p.name_ja}（{p.geo_code}）は{p.parent_name_ja}の行政区です。市のページをご覧ください。",
+                        f"{fm.name(p, 'en')} ({p.geo_code}) is a ward of {fm.name(p, 'en', 'parent_name')}; "
+                        "see the city's page.", lang,
+                        dcc.Link(fm.name(p, lang, "parent_name"), href=_link(f"/municipality/{p.parent_code}", lang),
+                                 id=f"{PREFIX}-parent-link"))
+    if p.level != "municipality":
+        return _message(f"コード {p.geo_code}（{p.name_ja}）は市区町村ではありません。",
+                        f"The code {p.geo_code} ({fm.name(p, 'en')}) is not a municipality.", lang)
+    code = p.geo_code
+    series, peers = municipal.rate_series(db, code), municipal.peers(db, code)
+    involved = municipal.involvement(db, code)
+    src = common.sources(db).set_index("source_id").loc["mynumbercard"]
+    mn_source_ja, mn_source_en = src.attribution.removeprefix("出典："), f"{src.title_en} — {src.publisher_en}"
+    return html.Div([
+        _header(p, lang),
+        chart_card(SERIES_KEY, "マイナンバーカード交付率の推移（都道府県・全国との比較）",
+                   "My Number card issuance rate over time, against its prefecture and Japan",
+                   fm.rate_series_figure(series, lang), _series_table(series, lang), SERIES_COLUMNS,
+                   mn_source_ja, mn_source_en, lang,
+                   note=tr("交付率＝交付枚数÷人口（住民基本台帳）。太い実線がこの市町村、破線・点線などが比較対象です。",
+                           "Rate = cards issued ÷ population (resident register). The thick solid line is this "
+                           "municipality; the comparators differ by dash and marker.", lang)),
+        _peers_card(p, peers, mn_source_ja, mn_source_en, lang),
+        _programmes_card(p, involved, lang),
+        dcc.Link(tr("← 市町村DX（地図）へ", "← Municipal DX (map)", lang), href=_link("/municipalities", lang),
+                 id=f"{PREFIX}-back"),
+    ], id=f"{PREFIX}-page")
+
+
+def _header(p, lang: str) -> html.Div:
+    kind = fm.KIND.get(p.kind, (p.kind, p.kind))
+    has_en = isinstance(p.name_en, str) and p.name_en
+    title = bi(p.name_ja, p.name_en, lang) if has_en else [p.name_ja]
+    pref = fm.name(p, lang, "pref_name")
+    if pd.notna(p.population):
+        population = tr(f"{int(p.population):,} 人（住民基本台帳 {date(p.population_date)}、{date(p.snapshot_date)} 公表分）",
+                        f"{int(p.population):,} (resident register {date(p.population_date)}, snapshot "
+                        f"{date(p.snapshot_date)})", lang)
+        rate = fm.pct(100 * p.cards_issued / p.population) + tr(f"（{date(p.snapshot_date)} 時点）",
+                                                                 f" (as of {date(p.snapshot_date)})", lang)
+    else:
+        population = rate = tr("データなし", "no data", lang)
+    facts = [
+        (tr("都道府県", "Prefecture", lang), pref),
+        (tr("種別", "Kind", lang), tr(*kind, lang) + (tr(f"（{p.county_ja}）", f" ({p.county_ja})", lang)
+                                                     if isinstance(p.county_ja, str) else "")),
+        (tr("団体コード（5桁・JIS）", "Code (5-digit JIS)", lang), str(p.geo_code)),
+        (tr("全国地方公共団体コード（6桁）", "Local government code (6-digit)", lang), str(p.lg_code)),
+        (tr("人口", "Population", lang), population),
+        (tr("マイナンバーカード交付率", "My Number card issuance rate", lang), rate),
+    ]
+    return html.Div([
+        html.H1(title, className="h3 mt-3", id=f"{PREFIX}-name"),
+        html.P(tr("英語名は市区町村マスターにないため日本語名を表示しています。", "The master has no English name for this "
+                  "municipality; its Japanese name is shown.", lang), className="small text-body-secondary")
+        if lang == "en" and not has_en else None,
+        html.Dl([item for label, value in facts for item in (html.Dt(label, className="col-sm-4 col-lg-3"),
+                                                             html.Dd(value, className="col-sm-8 col-lg-9 mb-1"))],
+                className="row small mb-3", id=f"{PREFIX}-facts"),
+    ])
+
+
+def _series_table(series: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "name": [tr("全国", "Japan", lang) if r.role == "nation" else fm.name(r, lang) for r in series.itertuples()],
+        "geo_code": series["geo_code"], "snapshot": [date(d) for d in series["period_end"]],
+        "rate": series["value"].round(2), "cards_issued": series["numerator"], "population": series["denominator"],
+    })
+
+
+def _peers_card(p, peers: pd.DataFrame, source_ja: str, source_en: str, lang: str):
+    low, high = municipal.PEER_BAND
+    if peers.empty or not peers["is_self"].any():
+        return missing("人口規模の近い市区町村との比較に使うデータがありません。",
+                       "No data to compare with municipalities of similar population.", lang, PEERS_KEY)
+    me = peers[peers["is_self"]].iloc[0]
+    bounds = (f"{int(me.population * low):,}〜{int(me.population * high):,} 人",
+              f"{int(me.population * low):,}–{int(me.population * high):,}")
+    rank = fm.rank_text(peers, lang)
+    sentence = tr(f"{date(me.snapshot_date)} 時点で人口がこの市町村の {low:g}〜{high:g} 倍（{bounds[0]}）の全国 {int(me.n)} 団体のうち、"
+                  f"交付率は {fm.pct(me.rate)} で {rank}。",
+                  f"As of {date(me.snapshot_date)}, among the {int(me.n)} municipalities in Japan whose population is "
+                  f"{low:g}x–{high:g}x this one's ({bounds[1]}), its rate of {fm.pct(me.rate)} ranks {rank}.", lang)
+    table = pd.DataFrame({
+        "rank": peers["rank"], "geo_code": peers["geo_code"], "name": [fm.name(r, lang) for r in peers.itertuples()],
+        "prefecture": [fm.name(r, lang, "pref_name") for r in peers.itertuples()], "population": peers["population"],
+        "rate": peers["rate"].round(2), "self": [tr("●", "●", lang) if s else "" for s in peers["is_self"]],
+    })
+    return html.Div([
+        html.P(sentence, className="small fw-semibold", id=f"{PREFIX}-rank"),
+        chart_card(PEERS_KEY, f"人口規模の近い市区町村（人口 {low:g}〜{high:g} 倍）の中での交付率",
+                   f"Issuance rate among municipalities of similar population ({low:g}x–{high:g}x)",
+                   fm.peers_figure(peers, municipal.PEER_BAND, lang), table, PEER_COLUMNS, source_ja, source_en, lang,
+                   note=tr("箱ひげ図は中央値と四分位範囲、○は各団体、★がこの市町村です。順位は交付率の高い順（同率は同順位）。",
+                           "The box shows the median and quartiles, each circle one municipality, the star this one. "
+                           "Rank 1 is the highest rate (ties share a rank).", lang)),
+    ])
+
+
+def _programmes_card(p, involved: pd.DataFrame, lang: str) -> dbc.Card:
+    title = tr("関係する事業・プロジェクト・実証", "Programmes, projects and pilots involving it", lang)
+    if not p.is_osaka:
+        body = [missing("戦略文書（大阪府・大阪市）は府内の市町村の事業のみを扱っています。この市区町村に関係する記載はありません。",
+                        "The strategy documents (Osaka Prefecture and Osaka City) cover Osaka's municipalities only; "
+                        "they name no programme for this municipality.", lang, PROGRAMMES_KEY)]
+    else:
+        table = fm.involvement_table(involved, lang)
+        named = table[involved["kind"].to_numpy() != "support_all"] if not table.empty else table
+        intro = (tr(f"戦略文書でこの市町村（またはその区）が名指しされた事業は {len(named)} 件です。",
+                    f"The strategy documents name this municipality (or one of its wards) in {len(named)} "
+                    f"entr{'y' if len(named) == 1 else 'ies'}.", lang) if len(named) else
+                 tr("戦略文書でこの市町村を名指しした事業・プロジェクト・実証はありません（府内全市町村が対象の支援事業のみ）。",
+                    "The strategy documents name no programme, project or pilot for this municipality (only the "
+                    "prefecture's support for all 43 municipalities applies).", lang))
+        items = [html.Li([html.Strong(f"{r.kind}：" if lang == "ja" else f"{r.kind}: "), r.title,
+                          "" if not r.area or r.area in r.title else (f"（{r.area}）" if lang == "ja" else f" ({r.area})"),
+                          html.Span(f" {r.period}・{r.stage}" if lang == "ja" else f" · {r.period} · {r.stage}",
+                                    className="text-body-secondary"),
+                          html.Div(tr("出典：", "Source: ", lang) + (f"{r.document}「{r.section}」l.{r.line}" if lang == "ja"
+                                                                    else f"{r.document}, '{r.section}', l.{r.line}"),
+                                   className="small text-body-secondary")], className="mb-2")
+                 for r in table.itertuples()]
+        body = [html.P(intro, className="small", id=f"{PREFIX}-programmes-intro"),
+                html.Ul(items, className="small", id=f"{PREFIX}-programmes-list") if items else None,
+                html.Details([html.Summary(tr("表とダウンロード", "Table and download", lang)),
+                              table_twin(PROGRAMMES_KEY, table, PROGRAMME_COLUMNS, lang)], className="small")
+                if items else None]
+    card = dbc.Card(dbc.CardBody([html.H3(title, className="h6 card-title"), *body]), className="mb-4",
+                    id=f"{PROGRAMMES_KEY}-card")
+    return _readable(card, PROGRAMMES_KEY, {"title": 3, "detail": 2, "area": 2, "document": 3, "section": 3})
+
+
+def _readable(component, key: str, flex: dict[str, int]):
+    """Let the table twin of `key` wrap long text (rows grow) and give wide columns more room."""
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "id", None) == grid_id(key):
+            node.columnDefs = [{**c, "wrapText": True, "autoHeight": True, "wrapHeaderText": True,
+                                "autoHeaderHeight": True, "flex": flex.get(c["field"], 1),
+                                "cellStyle": {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px"}}
+                               for c in node.columnDefs]
+            return component
+        children = getattr(node, "children", None)
+        if isinstance(children, list | tuple):
+            stack.extend(children)
+        elif children is not None and not isinstance(children, str | int | float):
+            stack.append(children)
+    return component

@@ -1,0 +1,248 @@
+"""My Number card (/mynumber): a map of municipal issuance rates at any snapshot, comparator trends, and the
+distribution of municipalities' rates. The map's geometry is sent once per area; a new date patches only values."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from smartcity import urlstate
+from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows
+from smartcity.figures import mynumber as fig
+from smartcity.i18n import lang_of, tr
+from smartcity.queries import common, mynumber
+from smartcity.settings import db_path
+
+dash.register_page(__name__, path="/mynumber", name="マイナンバーカード / My Number card",
+                   title="マイナンバーカード / My Number card")
+
+PREFIX = "mn"
+AREAS = ("osaka", "japan")
+MAP_HEIGHT = {"osaka": 520, "japan": 600}
+
+
+def map_columns(lang: str) -> list[Col]:
+    """The map's table twin: code, names, population, cards and rates (English adds the English names)."""
+    names = [Col("pref_name_ja", "都道府県", "Prefecture"), Col("name_ja", "市区町村", "Municipality")] if lang == "ja" \
+        else [Col("pref_name_en", "都道府県", "Prefecture"), Col("name_ja", "市区町村", "Municipality (Japanese)"),
+              Col("name_en", "市区町村（英語）", "Municipality (English)")]
+    return [Col("geo_code", "市区町村コード", "Code"), *names, Col("population", "人口", "Population", True),
+            Col("cards_issued", "交付枚数", "Cards issued", True), Col("rate_pct", "交付率（%）", "Issuance rate (%)", True),
+            Col("rate_published_pct", "公表交付率（%）", "Published rate (%)", True)]
+
+
+def trend_columns(lang: str) -> list[Col]:
+    """The trend's table twin: date, area, population, cards, rate."""
+    return [Col("snapshot_date", "時点", "Date"), Col("geo_code", "コード", "Code"),
+            Col("name_en" if lang == "en" else "name_ja", "地域", "Area"), Col("population", "人口", "Population", True),
+            Col("cards_issued", "交付枚数", "Cards issued", True),
+            Col("rate_pct", "交付率（%）", "Issuance rate (%)", True)]
+
+
+HIST_COLUMNS = [Col("bin_start", "交付率 以上（%）", "Rate from (%)", True),
+                Col("bin_end", "交付率 未満（%）", "Rate below (%)", True),
+                Col("municipalities", "市町村数", "Municipalities", True)]
+
+urlstate.sync_url(PREFIX, {"area": (f"{PREFIX}-area", "value"), "date": (f"{PREFIX}-date", "value")})
+
+
+def _sources(db) -> dict[str, pd.Series]:
+    frame = common.sources(db)
+    return {r.source_id: r for _, r in frame.iterrows()}
+
+
+def _credit(text) -> str:
+    return str(text).removeprefix("出典：") if isinstance(text, str) else ""
+
+
+def source_texts(db, area: str) -> tuple[str, str, str, str]:
+    """(map source ja, en, trend source ja, en): the My Number source title and the boundary credit."""
+    src = _sources(db)
+    mn = src.get("mynumbercard")
+    bd = src.get("boundaries_osaka" if area == "osaka" else "boundaries_japan")
+    mn_ja = f"{mn.title_ja}（{mn.publisher_ja}）" if mn is not None else "総務省「マイナンバーカード交付状況について」"
+    mn_en = f"{mn.title_en} ({mn.publisher_en})" if mn is not None else "MIC, My Number card issuance"
+    bd_ja = f"境界：{bd.title_ja}、{_credit(bd.attribution)}" if bd is not None else ""
+    bd_en = f"Boundaries: {bd.title_en}; {_credit(bd.attribution)}" if bd is not None else ""
+    return f"{mn_ja}。{bd_ja}", f"{mn_en}. {bd_en}", mn_ja, mn_en
+
+
+def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["name_en"] = out["name_en"].where(out["name_en"].notna(), None)
+    return out
+
+
+def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
+    out = trend.copy()
+    out["snapshot_date"] = [pd.Timestamp(d).date().isoformat() for d in out["snapshot_date"]]
+    names = {c: fig.GEO_NAMES[c] for c in fig.GEO_NAMES}
+    out["name_ja"] = [names.get(c, (n, n))[0] for c, n in zip(out["geo_code"], out["name_ja"])]
+    out["name_en"] = [names.get(c, (n, n))[1] for c, n in zip(out["geo_code"], out["name_en"])]
+    return out
+
+
+def _missing_note(db, area: str, lang: str) -> str:
+    gaps = mynumber.missing_geometry(db, area)
+    english = tr("", " English names are available for Osaka Prefecture's municipalities only; others are shown in "
+                     "Japanese.", lang) if area == "japan" else ""
+    if gaps.empty:
+        return tr("すべての市町村に境界があります。", "Every municipality has a boundary.", lang) + english
+    names = [tr(f"{r.name_ja}（{r.pref_name_ja}）", f"{r.name_ja} ({r.pref_name_en})", lang) for r in gaps.itertuples()]
+    return (tr(f"出典の境界データに形状がないため地図に描けない市町村（{len(gaps)}）：",
+               f"Not drawn: {len(gaps)} municipalities have no geometry in the boundary source: ", lang)
+            + tr("、", ", ", lang).join(names) + tr("。表には含まれます。", ". They are in the table.", lang) + english)
+
+
+def _area_label(area: str, lang: str) -> str:
+    return tr("大阪府内43市町村", "Osaka's 43 municipalities", lang) if area == "osaka" else \
+        tr("全国1,741市区町村", "Japan's 1,741 municipalities", lang)
+
+
+def _distribution(frame: pd.DataFrame, trend: pd.DataFrame, date: str, zrange, area: str, lang: str):
+    bins = fig.histogram_bins(frame)
+    refs = trend[(trend["snapshot_date"] == pd.Timestamp(date)) & trend["geo_code"].isin(["27000", "00000"])]
+    return bins, fig.distribution_figure(bins, refs, zrange, lang, _area_label(area, lang))
+
+
+def layout(lang: str | None = None, area: str | None = None, date: str | None = None, **_query) -> html.Div:
+    """The page for an area and a snapshot date (unknown values fall back to Osaka and the latest snapshot)."""
+    lang = lang_of(lang)
+    db = db_path()
+    if not db.is_file():
+        return missing("データベースがありません。python -m etl build を実行してください。",
+                       "No database: run python -m etl build.", lang, PREFIX)
+    dates = mynumber.snapshots(db)
+    if not dates:
+        return html.Div(missing("マイナンバーカードの交付状況データがありません。", "No My Number card data.", lang, PREFIX),
+                        id=f"{PREFIX}-page")
+    area = area if area in AREAS else "osaka"
+    date = date if date in dates else dates[-1]
+    frame = mynumber.municipalities(db, area, date)
+    trend = mynumber.trend(db)
+    zrange = fig.colour_range(mynumber.max_rate(db, area))
+    codes_bounds = common.boundaries(db, "osaka_municipality" if area == "osaka" else "japan_municipality")
+    values = fig.map_values(codes_bounds["geo_code"].tolist(), frame, lang, with_pref=area == "japan")
+    map_fig = fig.issuance_map(codes_bounds, values, zrange, lang, height=MAP_HEIGHT[area])
+    bins, dist_fig = _distribution(frame, trend, date, zrange, area, lang)
+    map_src_ja, map_src_en, mn_src_ja, mn_src_en = source_texts(db, area)
+
+    controls = dbc.Row([
+        dbc.Col(html.Fieldset([
+            html.Legend(tr("地域", "Area", lang), className="form-label small fw-semibold mb-1"),
+            dbc.RadioItems(id=f"{PREFIX}-area", value=area, inline=True, options=[
+                {"label": tr("大阪府（43市町村）", "Osaka Prefecture (43)", lang), "value": "osaka"},
+                {"label": tr("全国（1,741市区町村）", "Japan (1,741)", lang), "value": "japan"}]),
+        ]), xs=12, md=5),
+        dbc.Col([
+            html.Label(tr("時点（算出基準日）", "Snapshot date", lang), htmlFor=f"{PREFIX}-date",
+                       id=f"{PREFIX}-date-label", className="form-label small fw-semibold mb-1"),
+            html.Div([
+                html.Button("◀", id=f"{PREFIX}-prev", type="button", className="btn btn-sm btn-outline-secondary me-1",
+                           title=tr("前の時点", "Previous snapshot", lang),
+                           **{"aria-label": tr("前の時点", "Previous snapshot", lang)}),
+                html.Div(dbc.Select(id=f"{PREFIX}-date", value=date,
+                                    options=[{"label": d, "value": d} for d in reversed(dates)]),
+                         style={"minWidth": "11rem"}, className="flex-grow-1"),
+                html.Button("▶", id=f"{PREFIX}-next", type="button", className="btn btn-sm btn-outline-secondary ms-1",
+                           title=tr("次の時点", "Next snapshot", lang),
+                           **{"aria-label": tr("次の時点", "Next snapshot", lang)}),
+            ], className="d-flex align-items-center"),
+            html.Div(tr(f"{len(dates)} 時点（{dates[0]}〜{dates[-1]}）", f"{len(dates)} snapshots ({dates[0]} to "
+                                                                        f"{dates[-1]})", lang),
+                     className="small text-body-secondary"),
+        ], xs=12, md=5),
+    ], className="mb-2 g-3")
+
+    return html.Div([
+        page_header("マイナンバーカードの交付状況", "My Number card issuance",
+                    "市区町村別の交付率（交付枚数÷人口）を時点ごとに地図と分布で示し、大阪府・東京都・全国の推移と比べます。",
+                    "Issuance rate (cards issued ÷ population) by municipality at each snapshot, as a map and a "
+                    "distribution, with Osaka Prefecture, Tokyo and Japan over time.", lang),
+        dcc.Store(id=f"{PREFIX}-lang", data=lang),
+        urlstate.url_sink(PREFIX),
+        controls,
+        html.P(fig.summary_text(trend, date, lang), id=f"{PREFIX}-summary", className="small",
+               **{"aria-live": "polite"}),
+        chart_card(f"{PREFIX}-map", "市区町村別の交付率", "Issuance rate by municipality", map_fig,
+                   _table_frame(frame), map_columns(lang), map_src_ja, map_src_en, lang,
+                   note=html.Span(_missing_note(db, area, lang), id=f"{PREFIX}-missing-geo"),
+                   graph_config={"scrollZoom": False}),
+        dbc.Row([
+            dbc.Col(chart_card(f"{PREFIX}-trend", "交付率の推移（大阪府・東京都・全国）",
+                               "Issuance rate over time (Osaka Prefecture, Tokyo, Japan)",
+                               fig.trend_figure(trend, date, lang), _trend_table(trend), trend_columns(lang),
+                               mn_src_ja, mn_src_en, lang), xs=12),
+            dbc.Col(chart_card(f"{PREFIX}-hist", "市町村の交付率の分布（選択時点）",
+                               "Distribution of municipal rates (selected date)", dist_fig, bins, HIST_COLUMNS,
+                               mn_src_ja, mn_src_en, lang,
+                               note=tr("縦線：大阪府・全国の交付率（線種で区別）。階級幅 2 ポイント。",
+                                       "Vertical lines: Osaka Prefecture's and Japan's rates (told apart by line "
+                                       "style). Bins of 2 points.", lang)), xs=12),
+        ]),
+        html.P(tr("交付率は交付枚数÷人口（住民基本台帳人口）×100 で、表の公表交付率（総務省の公表値）と四捨五入で異なることがあります。",
+                  "The rate is cards issued ÷ population (resident register) × 100; it can differ from the published "
+                  "rate in the table by rounding.", lang), className="small text-body-secondary"),
+    ], id=f"{PREFIX}-page")
+
+
+@dash.callback(
+    Output(f"{PREFIX}-map-graph", "figure"),
+    Output(grid_id(f"{PREFIX}-map"), "rowData"),
+    Output(f"{PREFIX}-trend-graph", "figure"),
+    Output(f"{PREFIX}-hist-graph", "figure"),
+    Output(grid_id(f"{PREFIX}-hist"), "rowData"),
+    Output(f"{PREFIX}-missing-geo", "children"),
+    Output(f"{PREFIX}-summary", "children"),
+    Output(f"{PREFIX}-map-source", "children"),
+    Input(f"{PREFIX}-area", "value"),
+    Input(f"{PREFIX}-date", "value"),
+    State(f"{PREFIX}-lang", "data"),
+    prevent_initial_call=True,
+)
+def update(area: str, date: str, lang: str):
+    """A new date patches the map's values only; a new area rebuilds the map with that area's geometry."""
+    lang = lang_of(lang)
+    db = db_path()
+    dates = mynumber.snapshots(db)
+    area = area if area in AREAS else "osaka"
+    date = date if date in dates else dates[-1]
+    frame = mynumber.municipalities(db, area, date)
+    trend = mynumber.trend(db)
+    zrange = fig.colour_range(mynumber.max_rate(db, area))
+    with_pref = area == "japan"
+    if dash.ctx.triggered_id == f"{PREFIX}-area":
+        bounds = common.boundaries(db, "osaka_municipality" if area == "osaka" else "japan_municipality")
+        map_out = fig.issuance_map(bounds, fig.map_values(bounds["geo_code"].tolist(), frame, lang, with_pref),
+                                   zrange, lang, height=MAP_HEIGHT[area])
+        note = _missing_note(db, area, lang)
+        src_ja, src_en, _, _ = source_texts(db, area)
+        source = [html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang)]
+    else:
+        z, text = fig.patch_lists(fig.map_values(mynumber.map_codes(db, area), frame, lang, with_pref))
+        map_out = dash.Patch()
+        map_out["data"][0]["z"] = z
+        map_out["data"][0]["text"] = text
+        note, source = dash.no_update, dash.no_update
+    bins, dist_fig = _distribution(frame, trend, date, zrange, area, lang)
+    return (map_out, rows(_table_frame(frame), map_columns(lang)), fig.trend_figure(trend, date, lang), dist_fig,
+            rows(bins, HIST_COLUMNS), note, fig.summary_text(trend, date, lang), source)
+
+
+@dash.callback(
+    Output(f"{PREFIX}-date", "value"),
+    Input(f"{PREFIX}-prev", "n_clicks"),
+    Input(f"{PREFIX}-next", "n_clicks"),
+    State(f"{PREFIX}-date", "value"),
+    State(f"{PREFIX}-date", "options"),
+    prevent_initial_call=True,
+)
+def step_date(_prev, _next, date: str, options: list[dict]):
+    """The previous or next snapshot (the options run newest first)."""
+    dates = sorted(o["value"] for o in options or [])
+    if not dates:
+        return dash.no_update
+    i = dates.index(date) if date in dates else len(dates) - 1
+    i = i - 1 if dash.ctx.triggered_id == f"{PREFIX}-prev" else i + 1
+    return dates[max(0, min(i, len(dates) - 1))]

@@ -1,0 +1,190 @@
+"""Figures about My Number card issuance: the choropleth's values, comparator trends, the distribution at a date.
+
+Pure builders (DataFrame -> figure or lists); no I/O and no Dash.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure
+from smartcity.figures.maps import BOUNDARY_CREDIT, choropleth
+from smartcity.i18n import tr
+
+GEO_NAMES = {"27000": ("大阪府", "Osaka Prefecture"), "13000": ("東京都", "Tokyo"), "00000": ("全国", "Japan")}
+GEO_ORDER = ["27000", "13000", "00000"]
+BIN_WIDTH = 2.0  # percentage points per histogram bar
+
+
+def geo_name(code: str, lang: str) -> str:
+    """Name of a comparator geography in the page's language."""
+    ja, en = GEO_NAMES[code]
+    return tr(ja, en, lang)
+
+
+def colour_range(max_rate: float | None) -> tuple[float, float]:
+    """A fixed colour range from 0 to the area's highest rate over every snapshot, rounded up to 10 points."""
+    if max_rate is None or pd.isna(max_rate) or max_rate <= 0:
+        return 0.0, 100.0
+    return 0.0, float(min(100, math.ceil(max_rate / 10) * 10))
+
+
+def _name(row: pd.Series, lang: str, with_pref: bool) -> str:
+    ja, en = row.get("name_ja"), row.get("name_en")
+    en = en if isinstance(en, str) and en else None
+    pref = row.get("pref_name_en" if lang == "en" else "pref_name_ja") if with_pref else None
+    if lang == "en":
+        name = f"{en} ({ja})" if en else ja
+        return f"{name}, {pref}" if isinstance(pref, str) and pref else name
+    name = f"{ja}（{en}）" if en else ja
+    return f"{pref} {name}" if isinstance(pref, str) and pref else name
+
+
+def hover_label(row: pd.Series, lang: str, with_pref: bool = False) -> str:
+    """Hover text of one municipality: names, rate, cards, population; says so when there is no figure."""
+    name = _name(row, lang, with_pref)
+    rate = row.get("rate_pct")
+    if rate is None or pd.isna(rate):
+        return f"<b>{name}</b><br>" + tr("この時点のデータなし", "No data at this date", lang)
+    return (f"<b>{name}</b><br>"
+            + tr("交付率", "Issuance rate", lang) + f" {rate:.2f} %<br>"
+            + tr("交付枚数", "Cards issued", lang) + f" {int(row['cards_issued']):,}<br>"
+            + tr("人口", "Population", lang) + f" {int(row['population']):,}")
+
+
+def map_values(codes: list[str], frame: pd.DataFrame, lang: str, with_pref: bool = False) -> pd.DataFrame:
+    """(geo_code, value, label) in the order of the map's codes; a code without a figure gets value None."""
+    merged = pd.DataFrame({"geo_code": list(codes)}).merge(frame, on="geo_code", how="left")
+    labels = [hover_label(row, lang, with_pref) for _, row in merged.iterrows()]
+    values = [None if pd.isna(v) else float(v) for v in merged["rate_pct"]] if len(merged) else []
+    return pd.DataFrame({"geo_code": merged["geo_code"], "value": pd.Series(values, dtype=object),
+                         "label": labels})
+
+
+def patch_lists(values: pd.DataFrame) -> tuple[list, list]:
+    """The z and text lists that replace the map's values (geometry untouched)."""
+    return [None if v is None or pd.isna(v) else float(v) for v in values["value"]], values["label"].tolist()
+
+
+def issuance_map(boundaries: pd.DataFrame, values: pd.DataFrame, zrange: tuple[float, float], lang: str,
+                 height: int = 520) -> go.Figure:
+    """Choropleth of the issuance rate (Cividis, fixed colour range so dates compare)."""
+    if boundaries.empty:
+        return empty_figure(tr("境界データがありません", "No boundary data", lang))
+    fig = choropleth(boundaries, values, tr("交付率（%）", "Rate (%)", lang), zrange=zrange, height=height)
+    fig.update_traces(colorbar={"len": 0.8, "y": 0.45, "yanchor": "middle", "ticksuffix": " %"})
+    if lang == "en":  # the required Japanese credit stays; English readers get it translated beside it
+        fig.update_annotations(selector={"text": BOUNDARY_CREDIT},
+                               text=BOUNDARY_CREDIT + "<br>Source: MLIT National Land Numerical Information "
+                                                      "(administrative areas), processed")
+    fig.update_layout(map={"zoom": fit_zoom(boundaries, height)},
+                      meta={"label": tr("マイナンバーカード交付率の地図", "Map of My Number card issuance rates", lang)})
+    return fig
+
+
+def fit_zoom(boundaries: pd.DataFrame, height: int, width: int = 700) -> float:
+    """A zoom that fits the features' centroids (padded, as their shapes reach beyond) into the map's height in Web
+    Mercator, and into a width the card has on a laptop screen."""
+    lon, lat = boundaries["centroid_lon"].dropna(), boundaries["centroid_lat"].dropna()
+    if lon.empty:
+        return 4.0
+
+    def merc(y: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(y) / 2))
+
+    lat_span = max(merc(lat.max()) - merc(lat.min()), 0.002) * 1.3  # radians of Mercator y
+    lon_span = max(math.radians(lon.max() - lon.min()), 0.002) * 1.3
+    world = 512 / (2 * math.pi)  # pixels per radian at zoom 0 (MapLibre's 512-pixel tiles)
+    zoom = min(math.log2(height / (lat_span * world)), math.log2(width / (lon_span * world)))
+    return round(zoom, 2)
+
+
+def trend_figure(trend: pd.DataFrame, selected: str | None, lang: str) -> go.Figure:
+    """Issuance rate of Osaka Prefecture, Tokyo and Japan over every snapshot; the selected date marked."""
+    if trend.empty:
+        return empty_figure(tr("推移のデータがありません", "No trend data", lang))
+    fig = go.Figure()
+    for code in GEO_ORDER:
+        part = trend[trend["geo_code"] == code].sort_values("snapshot_date")
+        if part.empty:
+            continue
+        style = GEO_STYLE[code]
+        name = geo_name(code, lang)
+        fig.add_trace(go.Scatter(
+            x=part["snapshot_date"], y=part["rate_pct"], name=name, mode="lines+markers",
+            line={"color": style["color"], "dash": style["dash"], "width": 2},
+            marker={"symbol": style["symbol"], "size": 6, "color": style["color"]},
+            customdata=part[["cards_issued", "population"]].to_numpy(),
+            hovertemplate=(f"<b>{name}</b> %{{x|%Y-%m-%d}}<br>" + tr("交付率", "Rate", lang) + " %{y:.2f} %<br>"
+                           + tr("交付枚数", "Cards", lang) + " %{customdata[0]:,}<br>"
+                           + tr("人口", "Population", lang) + " %{customdata[1]:,}<extra></extra>"),
+        ))
+    if selected:
+        fig.add_vline(x=pd.Timestamp(selected).timestamp() * 1000, line={"color": "#555", "width": 1, "dash": "dot"},
+                      annotation={"text": tr("選択時点 ", "Selected ", lang) + selected, "font": {"size": 11},
+                                  "bgcolor": "rgba(255,255,255,0.85)",
+                                  "xanchor": "right", "yanchor": "top"}, annotation_position="top left")
+    fig.update_xaxes(title_text=tr("時点（算出基準日）", "Snapshot date", lang), tickformat="%Y")
+    fig.update_yaxes(title_text=tr("交付率（%）", "Issuance rate (%)", lang), rangemode="tozero")
+    return base_layout(fig, 380)
+
+
+def histogram_bins(frame: pd.DataFrame, width: float = BIN_WIDTH) -> pd.DataFrame:
+    """Municipalities per rate bin [start, end) of `width` points, from the lowest to the highest bin in use."""
+    rates = frame["rate_pct"].dropna()
+    if rates.empty:
+        return pd.DataFrame({"bin_start": [], "bin_end": [], "municipalities": []})
+    first, last = math.floor(rates.min() / width), math.floor(rates.max() / width)
+    starts = [round(i * width, 6) for i in range(first, last + 1)]
+    counts = pd.Series([math.floor(r / width) for r in rates]).value_counts()
+    return pd.DataFrame({"bin_start": starts, "bin_end": [round(s + width, 6) for s in starts],
+                         "municipalities": [int(counts.get(i, 0)) for i in range(first, last + 1)]})
+
+
+def distribution_figure(bins: pd.DataFrame, references: pd.DataFrame, xrange: tuple[float, float], lang: str,
+                        area_label: str) -> go.Figure:
+    """Municipalities per rate bin at the selected date, with labelled lines at the comparators' rates."""
+    if bins.empty or bins["municipalities"].sum() == 0:
+        return empty_figure(tr("この時点の市町村データがありません", "No municipal data at this date", lang))
+    unit = tr("市町村", "municipalities", lang)
+    fig = go.Figure(go.Bar(
+        x=(bins["bin_start"] + bins["bin_end"]) / 2, y=bins["municipalities"],
+        width=(bins["bin_end"] - bins["bin_start"]) * 0.92, name=area_label,
+        marker={"color": "#c9c9c9", "line": {"color": "#6b6b6b", "width": 1}},
+        customdata=bins[["bin_start", "bin_end"]].to_numpy(),
+        hovertemplate=("%{customdata[0]:.0f}–%{customdata[1]:.0f} %: %{y} " + unit + "<extra></extra>"),
+        showlegend=False,
+    ))
+    refs = references.dropna(subset=["rate_pct"]).sort_values("rate_pct")
+    for i, row in enumerate(refs.itertuples()):
+        style = GEO_STYLE.get(row.geo_code, {"color": "#333", "dash": "dash"})
+        higher = i == len(refs) - 1 and len(refs) > 1
+        fig.add_vline(x=row.rate_pct, line={"color": style["color"], "dash": style["dash"], "width": 3},
+                      annotation={"text": f"{geo_name(row.geo_code, lang)} {row.rate_pct:.1f} %",
+                                  "font": {"size": 11, "color": "#222"}, "bgcolor": "rgba(255,255,255,0.85)",
+                                  "xanchor": "left" if higher else "right", "yanchor": "top",
+                                  "y": 1.0 if higher else 0.88, "yref": "paper"})
+    fig.update_xaxes(title_text=tr("交付率（%）", "Issuance rate (%)", lang), range=list(xrange))
+    fig.update_yaxes(title_text=tr("市町村数", "Municipalities", lang), rangemode="tozero")
+    return base_layout(fig, 380)
+
+
+def summary_text(trend: pd.DataFrame, date: str, lang: str) -> str:
+    """One sentence: the comparators' rates at the selected date."""
+    at = trend[trend["snapshot_date"] == pd.Timestamp(date)]
+    if at.empty:
+        return tr(f"{date} 時点のデータがありません。", f"No figures at {date}.", lang)
+    parts = []
+    for code in GEO_ORDER:
+        row = at[at["geo_code"] == code]
+        if row.empty:
+            parts.append(tr(f"{geo_name(code, lang)} データなし", f"{geo_name(code, lang)}: no data", lang))
+            continue
+        r = row.iloc[0]
+        parts.append(tr(f"{geo_name(code, 'ja')} {r.rate_pct:.2f} %（{int(r.cards_issued):,} 枚／{int(r.population):,} 人）",
+                        f"{geo_name(code, 'en')} {r.rate_pct:.2f} % ({int(r.cards_issued):,} cards / "
+                        f"{int(r.population):,} people)", lang))
+    return tr(f"{date} 時点の交付率：", f"Issuance rate at {date}: ", lang) + tr("、", "; ", lang).join(parts) + \
+        tr("。", ".", lang)

@@ -1,0 +1,2 @@
+-- The seed documents the reference tables are transcribed from.
+SELECT source_doc, title_ja, title_en, document_date, kind, note FROM documents ORDER BY source_doc;

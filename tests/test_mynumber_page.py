@@ -1,0 +1,350 @@
+"""The My Number page (/mynumber): figure builders on hand-made frames, queries on the session database, layouts and
+callbacks, and the browser: a new date patches only the map's values, downloads match the database, and the Japan
+map's payload and draw time are measured."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from unittest import mock
+
+import dash
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from smartcity.figures import mynumber as fig
+
+SQUARE = json.dumps({"type": "Polygon", "coordinates": [[[135.0, 34.5], [135.1, 34.5], [135.1, 34.6], [135.0, 34.6],
+                                                         [135.0, 34.5]]]})
+
+
+def boundaries(codes=("27100", "27140")) -> pd.DataFrame:
+    return pd.DataFrame({"geo_code": list(codes), "name_ja": ["大阪市", "堺市"][:len(codes)],
+                         "name_en": ["Osaka City", "Sakai City"][:len(codes)],
+                         "geometry_geojson": [SQUARE] * len(codes),
+                         "centroid_lon": [135.5, 135.48][:len(codes)], "centroid_lat": [34.69, 34.57][:len(codes)],
+                         "area_km2": [225.0, 150.0][:len(codes)]})
+
+
+def municipalities() -> pd.DataFrame:
+    return pd.DataFrame({"geo_code": ["27100", "27140"], "pref_name_ja": ["大阪府"] * 2, "pref_name_en": ["Osaka"] * 2,
+                         "name_ja": ["大阪市", "堺市"], "name_en": ["Osaka City", None],
+                         "population": [2732197, 826158], "cards_issued": [1373229, 430473],
+                         "rate_pct": [50.26, 52.11], "rate_published_pct": [50.3, 52.1]})
+
+
+def trend() -> pd.DataFrame:
+    dates = pd.to_datetime(["2022-08-31", "2022-09-30"])
+    rows = []
+    for code, rates in {"27000": (48.9, 49.73), "13000": (51.0, 52.10), "00000": (48.0, 48.96)}.items():
+        for d, r in zip(dates, rates):
+            rows.append({"snapshot_date": d, "geo_code": code, "rate_pct": r, "cards_issued": 100, "population": 200})
+    return pd.DataFrame(rows)
+
+
+# ---- figure builders ---------------------------------------------------------------------------------------------
+
+def test_colour_range_is_fixed_and_rounded_up():
+    assert fig.colour_range(63.8) == (0.0, 70.0)
+    assert fig.colour_range(87.9) == (0.0, 90.0)
+    assert fig.colour_range(None) == (0.0, 100.0)
+
+
+def test_hover_names_both_languages_and_says_when_missing():
+    row = municipalities().iloc[0]
+    ja, en = fig.hover_label(row, "ja"), fig.hover_label(row, "en")
+    assert "大阪市（Osaka City）" in ja and "交付率 50.26 %" in ja and "1,373,229" in ja and "2,732,197" in ja
+    assert "Osaka City (大阪市)" in en and "Issuance rate 50.26 %" in en and "Cards issued" in en
+    assert "Osaka" in fig.hover_label(row, "en", with_pref=True)
+    gap = pd.Series({"name_ja": "利島村", "name_en": None, "rate_pct": None})
+    assert "この時点のデータなし" in fig.hover_label(gap, "ja") and "No data" in fig.hover_label(gap, "en")
+
+
+def test_map_values_follow_the_maps_order_and_keep_gaps_empty():
+    values = fig.map_values(["27140", "27999", "27100"], municipalities(), "ja")
+    assert values["geo_code"].tolist() == ["27140", "27999", "27100"]
+    assert values["value"].tolist() == [52.11, None, 50.26]
+    z, text = fig.patch_lists(values)
+    assert z == [52.11, None, 50.26] and "データなし" in text[1] and "堺市" in text[0]
+
+
+def test_map_has_fixed_range_cividis_and_hover_text():
+    b = boundaries()
+    figure = fig.issuance_map(b, fig.map_values(b["geo_code"].tolist(), municipalities(), "en"), (0, 70), "en")
+    trace = figure.data[0]
+    assert isinstance(trace, go.Choroplethmap)
+    assert (trace.zmin, trace.zmax) == (0, 70)
+    assert trace.colorscale[0][1] == go.Figure(go.Choroplethmap(colorscale="Cividis")).data[0].colorscale[0][1]
+    assert len(trace.geojson["features"]) == 2 and list(trace.z) == [50.26, 52.11]
+    assert "Sakai" not in trace.text[1] and "堺市" in trace.text[1]  # no English name: the Japanese one
+    assert figure.layout.map.style == "white-bg"
+    assert any("国土数値情報" in a.text and "MLIT" in a.text for a in figure.layout.annotations)  # credit, translated
+
+
+def test_fit_zoom_is_closer_for_a_prefecture_than_for_japan():
+    osaka = boundaries()
+    japan = pd.DataFrame({"centroid_lon": [123.0, 146.0], "centroid_lat": [24.3, 45.5]})
+    assert fig.fit_zoom(osaka, 520) > fig.fit_zoom(japan, 520) > 2
+
+
+def test_trend_lines_differ_by_dash_and_symbol_and_mark_the_date():
+    figure = fig.trend_figure(trend(), "2022-09-30", "ja")
+    assert [t.name for t in figure.data] == ["大阪府", "東京都", "全国"]
+    assert len({t.line.dash for t in figure.data}) == 3 and len({t.marker.symbol for t in figure.data}) == 3
+    assert any("選択時点 2022-09-30" in a.text for a in figure.layout.annotations)
+    assert figure.layout.yaxis.title.text == "交付率（%）"
+    en = fig.trend_figure(trend(), "2022-09-30", "en")
+    assert [t.name for t in en.data] == ["Osaka Prefecture", "Tokyo", "Japan"]
+    assert en.layout.xaxis.title.text == "Snapshot date"
+    assert "推移のデータがありません" in fig.trend_figure(trend().iloc[:0], None, "ja").layout.annotations[0].text
+
+
+def test_histogram_bins_count_every_municipality():
+    bins = fig.histogram_bins(pd.DataFrame({"rate_pct": [40.1, 41.99, 42.0, 55.5, None]}))
+    assert bins["bin_start"].tolist()[:2] == [40.0, 42.0] and bins["bin_end"].iloc[-1] == 56.0
+    assert bins["municipalities"].tolist() == [2, 1, 0, 0, 0, 0, 0, 1]
+    assert bins["municipalities"].sum() == 4
+
+
+def test_distribution_has_labelled_comparator_lines():
+    refs = trend()[trend()["snapshot_date"] == pd.Timestamp("2022-09-30")]
+    refs = refs[refs["geo_code"].isin(["27000", "00000"])]
+    figure = fig.distribution_figure(fig.histogram_bins(municipalities()), refs, (0, 70), "en", "Osaka")
+    texts = sorted(a.text for a in figure.layout.annotations)
+    assert texts == ["Japan 49.0 %", "Osaka Prefecture 49.7 %"]
+    assert {s.line.dash for s in figure.layout.shapes} == {"solid", "dash"}
+    assert list(figure.layout.xaxis.range) == [0, 70]
+    empty = fig.distribution_figure(fig.histogram_bins(municipalities().iloc[:0]), refs, (0, 70), "ja", "大阪府")
+    assert "データがありません" in empty.layout.annotations[0].text
+
+
+def test_summary_sentence():
+    assert "大阪府 49.73 %" in fig.summary_text(trend(), "2022-09-30", "ja")
+    assert fig.summary_text(trend(), "2022-09-30", "en").startswith("Issuance rate at 2022-09-30: Osaka Prefecture")
+    assert "データがありません" in fig.summary_text(trend(), "2020-01-01", "ja")
+
+
+# ---- queries on the session database -----------------------------------------------------------------------------
+
+@pytest.mark.integration
+def test_queries_match_the_database(db):
+    from smartcity.queries import mynumber
+    dates = mynumber.snapshots(db)
+    assert len(dates) == 43 and dates[0] == "2017-03-08" and dates[-1] == "2022-09-30"
+    japan = mynumber.municipalities(db, "japan", "2022-09-30")
+    osaka = mynumber.municipalities(db, "osaka", "2022-09-30")
+    assert len(japan) == 1741 and len(osaka) == 43 and set(osaka["pref_code"]) == {"27"}
+    city = osaka.set_index("geo_code").loc["27100"]
+    assert (city.population, city.cards_issued, city.rate_pct) == (2732197, 1373229, 50.26)
+    t = mynumber.trend(db)
+    pref = t[(t.geo_code == "27000") & (t.snapshot_date == pd.Timestamp("2022-09-30"))].iloc[0]
+    assert (pref.cards_issued, pref.population, pref.rate_pct) == (4377050, 8800753, 49.73)
+    assert len(t) == 43 * 3
+    assert len(mynumber.map_codes(db, "japan")) == 1730 and len(mynumber.map_codes(db, "osaka")) == 43
+    gaps = mynumber.missing_geometry(db, "japan")
+    assert len(gaps) == 11 and "利島村" in set(gaps["name_ja"])
+    assert mynumber.missing_geometry(db, "osaka").empty
+    assert 60 < mynumber.max_rate(db, "osaka") < 70 and 80 < mynumber.max_rate(db, "japan") < 90
+
+
+# ---- layout and callbacks ----------------------------------------------------------------------------------------
+
+def layout_of(**query):
+    return dash.page_registry["pages.mynumber"]["layout"](**query)
+
+
+def find(component, cid):
+    """The component with id `cid` in a Dash tree."""
+    if getattr(component, "id", None) == cid:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = find(child, cid)
+            if found is not None:
+                return found
+    return None
+
+
+@pytest.mark.integration
+def test_layout_defaults_to_osaka_and_the_latest_snapshot(dash_app):
+    from test_app import page_text
+    with dash_app.server.test_request_context("/mynumber"):
+        page = layout_of(area="nowhere", date="1999-01-01")
+    text = page_text(page)
+    assert "マイナンバーカードの交付状況" in text and "大阪府 49.73 %" in text
+    assert find(page, "mn-date").value == "2022-09-30" and find(page, "mn-area").value == "osaka"
+    assert len(find(page, "mn-date").options) == 43
+    trace = find(page, "mn-map-graph").figure.data[0]
+    assert len(trace.geojson["features"]) == 43 and (trace.zmin, trace.zmax) == (0, 70)
+    grid = find(page, {"type": "twin-grid", "chart": "mn-map"})
+    assert len(grid.rowData) == 43
+    row = next(r for r in grid.rowData if r["geo_code"] == "27100")
+    assert row["rate_pct"] == 50.26 and row["name_ja"] == "大阪市"
+    assert "マイナンバーカード交付状況" in text and "国土数値情報" in text  # sources
+
+
+@pytest.mark.integration
+def test_layout_in_english_for_japan_lists_municipalities_without_geometry(dash_app):
+    from test_app import page_text
+    with dash_app.server.test_request_context("/mynumber?lang=en&area=japan&date=2020-01-20"):
+        page = layout_of(lang="en", area="japan", date="2020-01-20")
+    text = page_text(page)
+    assert "My Number card issuance" in text and "Issuance rate at 2020-01-20" in text
+    assert "11 municipalities have no geometry" in text and "利島村 (Tokyo)" in text
+    figure = find(page, "mn-map-graph").figure
+    assert len(figure.data[0].geojson["features"]) == 1730 and figure.data[0].zmax == 90
+    assert find(page, "mn-trend-graph").figure.layout.yaxis.title.text == "Issuance rate (%)"
+    assert len(find(page, {"type": "twin-grid", "chart": "mn-map"}).rowData) == 1741
+
+
+@pytest.mark.integration
+def test_a_new_date_patches_values_only_and_a_new_area_rebuilds(dash_app):
+    import pages.mynumber as page
+    with dash_app.server.test_request_context("/mynumber"):
+        with mock.patch.object(dash, "ctx", mock.Mock(triggered_id="mn-date")):
+            out = page.update("osaka", "2020-01-20", "ja")
+        assert isinstance(out[0], dash.Patch)
+        payload = json.dumps(out[0].to_plotly_json())
+        assert "geojson" not in payload and '"z"' in payload
+        assert len(out[1]) == 43 and "2020-01-20" in out[6]
+        assert out[5] is dash.no_update
+        with mock.patch.object(dash, "ctx", mock.Mock(triggered_id="mn-area")):
+            out = page.update("japan", "2020-01-20", "en")
+        assert isinstance(out[0], go.Figure) and len(out[0].data[0].geojson["features"]) == 1730
+        assert len(out[1]) == 1741 and "利島村" in out[5]
+
+
+def test_step_buttons_move_one_snapshot():
+    import pages.mynumber as page
+    options = [{"label": d, "value": d} for d in ["2022-09-30", "2022-08-31", "2022-07-31"]]
+    with mock.patch.object(dash, "ctx", mock.Mock(triggered_id="mn-prev")):
+        assert page.step_date(1, None, "2022-08-31", options) == "2022-07-31"
+        assert page.step_date(1, None, "2022-07-31", options) == "2022-07-31"
+    with mock.patch.object(dash, "ctx", mock.Mock(triggered_id="mn-next")):
+        assert page.step_date(None, 1, "2022-08-31", options) == "2022-09-30"
+
+
+# ---- browser -----------------------------------------------------------------------------------------------------
+
+Z_JS = "const g = document.querySelector('#mn-map-graph .js-plotly-plot'); return g && g.data ? g.data[0].z : null;"
+
+
+def update_responses(driver) -> list[tuple[str, str, int]]:
+    """(request id, body, encoded length) of every _dash-update-component response in the performance log."""
+    ids, sizes = {}, {}
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.responseReceived" and "_dash-update-component" in params["response"]["url"]:
+            ids[params["requestId"]] = params["response"]["url"]
+        elif message["method"] == "Network.loadingFinished":
+            sizes[params["requestId"]] = params["encodedDataLength"]
+    out = []
+    for rid in ids:
+        body = driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": rid})["body"]
+        out.append((rid, body, int(sizes.get(rid, 0))))
+    return out
+
+
+@pytest.mark.integration
+@pytest.mark.browser
+def test_changing_the_date_changes_values_without_geometry(chrome, server_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from test_browser import network, wait_rendered
+    chrome.get(server_url + "/mynumber")
+    wait_rendered(chrome, "mn-page")
+    WebDriverWait(chrome, 30).until(lambda d: d.execute_script(Z_JS))
+    before = chrome.execute_script(Z_JS)
+    update_responses(chrome)  # drain the log
+    Select(chrome.find_element(By.ID, "mn-date")).select_by_value("2020-01-20")
+    WebDriverWait(chrome, 30).until(lambda d: d.execute_script(Z_JS) != before)
+    wait_rendered(chrome, "mn-page")
+    after = chrome.execute_script(Z_JS)
+    assert len(after) == len(before) == 43 and sum(after) < sum(before)  # fewer cards in 2020
+    assert "date=2020-01-20" in chrome.current_url
+    responses = update_responses(chrome)
+    assert responses, "the date change sent no request"
+    for _, body, size in responses:
+        assert "geojson" not in body and size < 60_000
+    assert any('"operations"' in body for _, body, _ in responses)  # a Patch, not a figure
+    grid_text = chrome.find_element(By.ID, "mn-map-card").text
+    assert "27100" in grid_text
+    assert "2020-01-20 時点の交付率" in chrome.find_element(By.ID, "mn-summary").text
+    assert network(chrome)[1] == []
+    errors = [e for e in chrome.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def wait_file(folder, name, timeout=30):
+    end = time.time() + timeout
+    path = folder / name
+    while time.time() < end:
+        if path.is_file() and path.stat().st_size > 0 and not list(folder.glob("*.crdownload")):
+            return path
+        time.sleep(0.2)
+    raise AssertionError(f"{name} not downloaded; folder has {list(folder.iterdir())}")
+
+
+@pytest.mark.integration
+@pytest.mark.browser
+def test_map_downloads_match_the_database(chrome, server_url, db):
+    from selenium.webdriver.common.by import By
+
+    from test_browser import wait_rendered
+    chrome.get(server_url + "/mynumber?area=japan&date=2020-01-20")
+    wait_rendered(chrome, "mn-page", 60)
+    card = chrome.find_element(By.ID, "mn-map-card")
+    buttons = {b.text: b for b in card.find_elements(By.TAG_NAME, "button")}
+    utf8 = next(b for t, b in buttons.items() if "UTF-8" in t)
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", utf8)
+    raw = wait_file(chrome.download_dir, "mn-map_utf8.csv").read_bytes()
+    assert raw[:3] == b"\xef\xbb\xbf"
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = dict(con.execute(
+            "SELECT geo_code, round(100.0 * cards_issued / population, 2) FROM mynumber_issuance "
+            "WHERE snapshot_date = DATE '2020-01-20' AND level = 'municipality'").fetchall())
+    assert len(table) == len(expected) == 1741
+    got = {r["市区町村コード"]: float(r["交付率（%）"]) for r in table}
+    assert got.keys() == expected.keys()
+    assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
+    assert "01100" in got and "27100" in got  # codes are zero-padded text
+    osaka = next(r for r in table if r["市区町村コード"] == "27100")
+    assert osaka["市区町村"] == "大阪市" and osaka["都道府県"] == "大阪府"
+
+    cp932 = next(b for t, b in buttons.items() if "CP932" in t)
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", cp932)
+    text = wait_file(chrome.download_dir, "mn-map_cp932.csv").read_bytes().decode("cp932")
+    assert "大阪市" in text and "北海道" in text and "市区町村コード" in text
+
+
+@pytest.mark.integration
+@pytest.mark.browser
+def test_japan_map_payload_and_draw_time(chrome, server_url):
+    """Measured, not judged: prints the encoded size of the responses that carry the map's figure and the time from
+    navigation start to the map being drawn (pytest -s shows them); asserts only sane bounds."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from test_browser import wait_rendered
+    chrome.get(server_url + "/")  # warm the browser cache for scripts, so the figure dominates the page load
+    wait_rendered(chrome, "ov-page")
+    chrome.get_log("performance")
+    chrome.get(server_url + "/mynumber?area=japan")
+    drawn = WebDriverWait(chrome, 60, poll_frequency=0.05).until(lambda d: d.execute_script(
+        "const g = document.querySelector('#mn-map-graph .js-plotly-plot');"
+        "const ok = g && g.data && g.data[0].z && g._fullLayout && g.querySelector('canvas');"
+        "return ok ? performance.now() : false;"))
+    wait_rendered(chrome, "mn-page", 60)
+    carrying = [(body, size) for _, body, size in update_responses(chrome) if '"geojson"' in body]
+    assert len(carrying) == 1, "the geometry should travel once"
+    body, encoded = carrying[0]
+    print(f"\nJapan map: figure response {encoded / 1024:.0f} KiB encoded on the wire "
+          f"({len(body.encode()) / 1024:.0f} KiB decoded); drawn {drawn:.0f} ms after navigation start")
+    assert 50_000 < encoded < 2_000_000
+    assert drawn < 30_000
