@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything (Debian's Chromium, its driver and CJK fonts for the browser tests; the Python packages)
-# and run the whole test suite.
+# Install everything (Debian's Chromium, its driver and CJK fonts for the browser tests; the Python packages;
+# axe-core from the npm registry) and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
@@ -10,4 +10,6 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || !
 fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# axe-core (accessibility checks injected by the browser tests), pinned by tests/package-lock.json
+(cd tests && npm ci --no-audit --no-fund --silent)
 exec .venv/bin/python -m pytest "$@"
