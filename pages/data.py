@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from smartcity import catalog, gridquery
-from smartcity.components import missing, page_header
+from smartcity.components import no_database, page_header
 from smartcity.db import connect
 from smartcity.export import to_csv_bytes, to_xlsx_bytes
 from smartcity.i18n import bi, lang_of, tr
@@ -30,7 +30,7 @@ def layout(lang: str | None = None, dataset: str | None = None, **_query) -> htm
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return missing("データベースがありません。", "No database.", lang, PREFIX)
+        return no_database(lang, PREFIX)
     sets = catalog.datasets(db)
     chosen = catalog.dataset(db, dataset or "") or catalog.dataset(db, "mynumber_issuance")
     facts = catalog.facts(db)

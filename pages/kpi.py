@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows, status_badge
+from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, rows, status_badge
 from smartcity.figures.kpi import assessment_facts, geo_options, timeseries, unit_label, value_text
 from smartcity.i18n import bi, lang_of, tr
 from smartcity.queries import common, kpi
@@ -25,44 +24,21 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CHART = f"{PREFIX}-ts"
 COMPARATORS = ("00000", "13000")  # Japan and Tokyo, drawn beside the chosen geography when they have observations
 FREQUENCY = {"annual": ("年次", "annual"), "monthly": ("月次", "monthly"), "irregular": ("不定期", "irregular")}
+NUMBER = ",.4~f"  # thousands separated, at most four decimals (the table twin's numbers)
 DIRECTION = {"increase": ("増えるほど良い（↑）", "higher is better (↑)"),
              "decrease": ("減るほど良い（↓）", "lower is better (↓)")}
 
 
 def columns(unit: str, unit_ja: str) -> list[Col]:
     """The table twin's columns (the observations drawn in the chart; the indicator id, the same on every row, last)."""
-    return [Col("geo_code", "地域コード", "Area code"), Col("geo_name", "地域", "Area"),
-            Col("period_end", "時点", "Period end"),
-            Col("value", f"値（{unit_label(unit, unit_ja, 'ja')}）", f"Value ({unit_label(unit, unit_ja, 'en')})", True),
-            Col("numerator", "分子", "Numerator", True), Col("denominator", "分母", "Denominator", True),
-            Col("source_ref", "出典箇所", "Source reference"), Col("indicator_id", "指標ID", "Indicator id")]
-
-
-def tune_grid(component, settings: dict[str, dict]):
-    """Give some columns of the table twins inside `component` more room or wrapped text (the shared table twin
-    gives every column the same width, which cuts long text); returns the component."""
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dag.AgGrid):
-            node.columnDefs = [{**d, "wrapHeaderText": True, "autoHeaderHeight": True, **settings.get(d["field"], {})}
-                               for d in node.columnDefs]
-            continue
-        children = getattr(node, "children", None)
-        if children is not None:
-            stack.extend(children if isinstance(children, list | tuple) else [children])
-    return component
-
-
-WRAP = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.45", "paddingTop": "6px",
-                                                            "paddingBottom": "6px", "wordBreak": "break-word"}}
-NUMBER = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',.4~f')(params.value)"}}
-TABLE_WIDTHS = {"geo_code": {"minWidth": 90}, "period_end": {"minWidth": 112}, "geo_name": {**WRAP, "minWidth": 100},
-                "value": {**NUMBER, "minWidth": 100}, "numerator": {**NUMBER, "minWidth": 105},
-                "denominator": {**NUMBER, "minWidth": 115},
-                "source_ref": {**WRAP, "minWidth": 220, "flex": 2,
-                               "cellStyle": {**WRAP["cellStyle"], "wordBreak": "break-all"}},
-                "indicator_id": {"minWidth": 220}}
+    return [Col("geo_code", "地域コード", "Area code"), Col("geo_name", "地域", "Area", min_width=100, wrap=True),
+            Col("period_end", "時点", "Period end", min_width=112),
+            Col("value", f"値（{unit_label(unit, unit_ja, 'ja')}）", f"Value ({unit_label(unit, unit_ja, 'en')})", True,
+                min_width=100, number_format=NUMBER),
+            Col("numerator", "分子", "Numerator", True, min_width=105, number_format=NUMBER),
+            Col("denominator", "分母", "Denominator", True, min_width=115, number_format=NUMBER),
+            Col("source_ref", "出典箇所", "Source reference", flex=2, min_width=220, wrap=True),
+            Col("indicator_id", "指標ID", "Indicator id", min_width=220)]
 
 
 def layout(indicator_id: str | None = None, lang: str | None = None, geo: str | None = None, **_query) -> html.Div:
@@ -70,8 +46,7 @@ def layout(indicator_id: str | None = None, lang: str | None = None, geo: str | 
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
-                                "No database: run python -m etl build.", lang, PREFIX), id=f"{PREFIX}-page")
+        return no_database(lang, PREFIX)
     ind = kpi.indicator(db, indicator_id or "")
     if ind.empty:
         return _not_found(db, indicator_id, lang)
@@ -101,7 +76,6 @@ def layout(indicator_id: str | None = None, lang: str | None = None, geo: str | 
     card = chart_card(CHART, "推移と目標", "Trend and target", figure, frame, columns(r.unit, r.unit_ja),
                       _chart_source(db, r, frame, "ja"), _chart_source(db, r, frame, "en"), lang,
                       note=_chart_note(geos, geo, lang))
-    card = tune_grid(card, TABLE_WIDTHS)
     body = dbc.Row([
         dbc.Col([html.H2(tr("推移", "Trend", lang), className="visually-hidden"), _geo_control(geos, geo, lang), card,
                  _card("kpi-source-card", "出典", "Source", html.Div(sources, id=f"{PREFIX}-obs-sources"), lang)],

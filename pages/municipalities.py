@@ -8,9 +8,9 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows, table_twin
+from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, rows, table_twin
 from smartcity.figures import municipal as fm
-from smartcity.figures.maps import BOUNDARY_CREDIT, choropleth
+from smartcity.figures.maps import BOUNDARY_CREDIT, BOUNDARY_CREDIT_EN, choropleth
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import common, municipal
 from smartcity.settings import db_path
@@ -21,16 +21,21 @@ dash.register_page(__name__, path="/municipalities", name="市町村DX / Municip
 PREFIX = "muni"
 MAP_KEY, ADOPTION_KEY, SUPPORT_KEY = f"{PREFIX}-map", f"{PREFIX}-adoption", f"{PREFIX}-support"
 MAP_SIZE = (680, 560)  # the map's pixel size the view is fitted to (the card's width at 1366 px)
-MAP_COLUMNS = [Col("geo_code", "団体コード", "Code"), Col("name", "市町村", "Municipality"),
-               Col("measure", "指標", "Measure"), Col("value", "値", "Value", True), Col("unit", "単位", "Unit"),
-               Col("basis", "時点・根拠", "As of / basis")]
-ADOPTION_COLUMNS = [Col("system", "システム", "System"), Col("fiscal_year", "年度", "Fiscal year"),
-                    Col("joint", "共同調達", "Joint procurement", True), Col("own", "独自導入", "Own procurement", True),
-                    Col("total", "計", "Total", True), Col("shown", "グラフの表示", "Shown on the chart")]
-SUPPORT_COLUMNS = [Col("area", "支援分野", "Area"), Col("programme", "事業", "Programme"),
-                   Col("start", "開始年度", "Start"), Col("municipalities", "市町村数", "Municipalities", True),
-                   Col("municipalities_note", "市町村数の注記", "Note on the count"), Col("stage", "段階", "Stage"),
-                   Col("source", "出典（文書・節・行）", "Source (document, section, line)")]
+MAP_COLUMNS = [Col("geo_code", "団体コード", "Code", wrap=True), Col("name", "市町村", "Municipality", flex=2, wrap=True),
+               Col("measure", "指標", "Measure", flex=3, wrap=True), Col("value", "値", "Value", True, wrap=True),
+               Col("unit", "単位", "Unit", wrap=True), Col("basis", "時点・根拠", "As of / basis", flex=2, wrap=True)]
+ADOPTION_COLUMNS = [Col("system", "システム", "System", flex=2, wrap=True),
+                    Col("fiscal_year", "年度", "Fiscal year", wrap=True),
+                    Col("joint", "共同調達", "Joint procurement", True, wrap=True),
+                    Col("own", "独自導入", "Own procurement", True, wrap=True), Col("total", "計", "Total", True, wrap=True),
+                    Col("shown", "グラフの表示", "Shown on the chart", wrap=True)]
+SUPPORT_COLUMNS = [Col("area", "支援分野", "Area", flex=2, wrap=True),
+                   Col("programme", "事業", "Programme", flex=3, wrap=True),
+                   Col("start", "開始年度", "Start", flex=2, wrap=True),
+                   Col("municipalities", "市町村数", "Municipalities", True, wrap=True),
+                   Col("municipalities_note", "市町村数の注記", "Note on the count", wrap=True),
+                   Col("stage", "段階", "Stage", flex=2, wrap=True),
+                   Col("source", "出典（文書・節・行）", "Source (document, section, line)", flex=4, wrap=True)]
 
 
 def layout(lang: str | None = None, measure: str | None = None, **_query) -> html.Div:
@@ -39,8 +44,7 @@ def layout(lang: str | None = None, measure: str | None = None, **_query) -> htm
     measure = measure if measure in fm.MEASURES else fm.DEFAULT_MEASURE
     db = db_path()
     if not db.is_file():
-        return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
-                                "No database: run python -m etl build.", lang, PREFIX), id=f"{PREFIX}-page")
+        return no_database(lang, PREFIX)
     measures = municipal.map_measures(db)
     return html.Div([
         page_header("市町村のDX", "Municipal DX",
@@ -72,15 +76,14 @@ def map_source(db, measure: str, lang: str) -> str:
                   "Count of the entries in the strategy documents that name the municipality (or a ward): ", lang) \
             + fm.document_sources(docs[docs["measure"] == measure], lang)
     return text + tr(f"。境界：{BOUNDARY_CREDIT.removeprefix('出典：')}",
-                     ". Boundaries: MLIT National Land Numerical Information (administrative areas), processed.", lang)
+                     f". Boundaries: {BOUNDARY_CREDIT_EN.removeprefix('Source: ')}.", lang)
 
 
 def _map_section(db, measures: pd.DataFrame, measure: str, lang: str) -> html.Section:
     values = fm.map_values(measures, measure, lang)
     boundaries = common.boundaries(db, "osaka_municipality")
-    figure = fm.fit_map(choropleth(boundaries, values, fm.colorbar_title(measure, lang), height=MAP_SIZE[1]),
-                        boundaries, *MAP_SIZE)
-    figure.update_traces(colorbar_dtick=fm.colorbar_dtick(measure))
+    figure = choropleth(boundaries, values, fm.colorbar_title(measure, lang), width=MAP_SIZE[0], height=MAP_SIZE[1],
+                        colorbar={"dtick": fm.colorbar_dtick(measure)}, lang=lang)
     control = html.Fieldset([
         html.Legend(tr("地図に表示する指標", "Measure shown on the map", lang), className="fs-6 fw-semibold mb-1"),
         dbc.RadioItems(id=f"{PREFIX}-measure", value=measure, className="small",
@@ -100,7 +103,6 @@ def _map_section(db, measures: pd.DataFrame, measure: str, lang: str) -> html.Se
                       note=tr("市町村をクリックすると、その市町村のページを開きます。",
                               "Click a municipality to open its page.", lang),
                       graph_config={"scrollZoom": False})
-    card = _readable(card, MAP_KEY, {"name": 2, "measure": 3, "basis": 2})
     return html.Section(dbc.Row([dbc.Col([control, links], lg=4), dbc.Col(card, lg=8)]), id=f"{PREFIX}-map-section")
 
 
@@ -158,10 +160,9 @@ def _adoption_card(db, lang: str) -> dbc.Card:
               "using the system / 43. The source's columns are bare years (2020–2023), shown as fiscal years. "
               "'– not offered': the source shows '-' (before joint procurement began); 'not given': no figure in the "
               "source.", lang)
-    card = chart_card(ADOPTION_KEY, "共同調達システムの導入推移（年度別・共同調達／独自導入）",
+    return chart_card(ADOPTION_KEY, "共同調達システムの導入推移（年度別・共同調達／独自導入）",
                       "Adoption of the jointly procured systems by fiscal year (joint / own procurement)",
                       figure, fm.adoption_table(frame, lang), ADOPTION_COLUMNS, source_ja, source_en, lang, note=note)
-    return _readable(card, ADOPTION_KEY, {"system": 2})
 
 
 def _short_source(frame: pd.DataFrame, lang: str) -> str:
@@ -175,7 +176,7 @@ def _support_card(db, lang: str) -> dbc.Card:
     if frame.empty:
         return missing("支援事業のデータがありません。", "No support programmes.", lang, SUPPORT_KEY)
     table = fm.support_table(frame, lang)
-    card = dbc.Card(dbc.CardBody([
+    return dbc.Card(dbc.CardBody([
         html.H3(tr("市町村に対するデジタル化支援（府の事業）", "The prefecture's digital support programmes for municipalities",
                    lang), className="h6 card-title"),
         html.P(tr("「市町村数」は資料に記載された対象市町村数（「のべ」を含む）です。再掲の行は同じ事業の別分野での記載です。",
@@ -185,23 +186,4 @@ def _support_card(db, lang: str) -> dbc.Card:
         html.P([html.Strong(tr("出典：", "Source: ", lang)), fm.document_sources(frame, lang)],
                className="small text-body-secondary mt-2 mb-0", id=f"{SUPPORT_KEY}-source"),
     ]), className="mb-4", id=f"{SUPPORT_KEY}-card")
-    return _readable(card, SUPPORT_KEY, {"area": 2, "programme": 3, "start": 2, "stage": 2, "source": 4})
 
-
-def _readable(component, key: str, flex: dict[str, int]):
-    """Let the table twin of `key` wrap long text (rows grow) and give wide columns more room."""
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if getattr(node, "id", None) == grid_id(key):
-            node.columnDefs = [{**c, "wrapText": True, "autoHeight": True, "wrapHeaderText": True,
-                                "autoHeaderHeight": True, "flex": flex.get(c["field"], 1),
-                                "cellStyle": {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px"}}
-                               for c in node.columnDefs]
-            return component
-        children = getattr(node, "children", None)
-        if isinstance(children, list | tuple):
-            stack.extend(children)
-        elif children is not None and not isinstance(children, str | int | float):
-            stack.append(children)
-    return component

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from smartcity.components import Col, chart_card, grid_id, missing, table_twin
+from smartcity.components import Col, chart_card, missing, no_database, table_twin
 from smartcity.figures import municipal as fm
 from smartcity.format import date
 from smartcity.i18n import bi, lang_of, tr
@@ -31,11 +31,13 @@ SERIES_COLUMNS = [Col("name", "地域", "Area"), Col("geo_code", "コード", "C
 PEER_COLUMNS = [Col("rank", "順位", "Rank", True), Col("geo_code", "コード", "Code"), Col("name", "市区町村", "Municipality"),
                 Col("prefecture", "都道府県", "Prefecture"), Col("population", "人口", "Population", True),
                 Col("rate", "交付率（％）", "Issuance rate (%)", True), Col("self", "この市町村", "This municipality")]
-PROGRAMME_COLUMNS = [Col("kind", "種別", "Kind"), Col("title", "名称", "Title"),
-                     Col("detail", "分野・事業者など", "Field / operator"),
-                     Col("area", "区・エリア", "Ward / area"), Col("period", "年度・期間", "Year / period"),
-                     Col("stage", "段階・区分", "Stage / kind"), Col("document", "出典文書", "Source document"),
-                     Col("section", "節", "Section"), Col("line", "行", "Line", True)]
+PROGRAMME_COLUMNS = [Col("kind", "種別", "Kind", wrap=True), Col("title", "名称", "Title", flex=3, wrap=True),
+                     Col("detail", "分野・事業者など", "Field / operator", flex=2, wrap=True),
+                     Col("area", "区・エリア", "Ward / area", flex=2, wrap=True),
+                     Col("period", "年度・期間", "Year / period", wrap=True),
+                     Col("stage", "段階・区分", "Stage / kind", wrap=True),
+                     Col("document", "出典文書", "Source document", flex=3, wrap=True),
+                     Col("section", "節", "Section", flex=3, wrap=True), Col("line", "行", "Line", True, wrap=True)]
 
 
 def _link(path: str, lang: str) -> str:
@@ -56,8 +58,7 @@ def layout(code: str | None = None, lang: str | None = None, **_query) -> html.D
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
-                                "No database: run python -m etl build.", lang, PREFIX), id=f"{PREFIX}-page")
+        return no_database(lang, PREFIX)
     code = (code or "").strip()
     shown = code[:20]
     if not code:
@@ -201,25 +202,6 @@ def _programmes_card(p, involved: pd.DataFrame, lang: str) -> dbc.Card:
                 html.Details([html.Summary(tr("表とダウンロード", "Table and download", lang)),
                               table_twin(PROGRAMMES_KEY, table, PROGRAMME_COLUMNS, lang)], className="small")
                 if items else None]
-    card = dbc.Card(dbc.CardBody([html.H3(title, className="h6 card-title"), *body]), className="mb-4",
+    return dbc.Card(dbc.CardBody([html.H3(title, className="h6 card-title"), *body]), className="mb-4",
                     id=f"{PROGRAMMES_KEY}-card")
-    return _readable(card, PROGRAMMES_KEY, {"title": 3, "detail": 2, "area": 2, "document": 3, "section": 3})
 
-
-def _readable(component, key: str, flex: dict[str, int]):
-    """Let the table twin of `key` wrap long text (rows grow) and give wide columns more room."""
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if getattr(node, "id", None) == grid_id(key):
-            node.columnDefs = [{**c, "wrapText": True, "autoHeight": True, "wrapHeaderText": True,
-                                "autoHeaderHeight": True, "flex": flex.get(c["field"], 1),
-                                "cellStyle": {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px"}}
-                               for c in node.columnDefs]
-            return component
-        children = getattr(node, "children", None)
-        if isinstance(children, list | tuple):
-            stack.extend(children)
-        elif children is not None and not isinstance(children, str | int | float):
-            stack.append(children)
-    return component

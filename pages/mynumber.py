@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows
+from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, radio_group, rows
 from smartcity.figures import mynumber as fig
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import common, mynumber
@@ -111,8 +111,7 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return missing("データベースがありません。python -m etl build を実行してください。",
-                       "No database: run python -m etl build.", lang, PREFIX)
+        return no_database(lang, PREFIX)
     dates = mynumber.snapshots(db)
     if not dates:
         return html.Div(missing("マイナンバーカードの交付状況データがありません。", "No My Number card data.", lang, PREFIX),
@@ -129,12 +128,9 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     map_src_ja, map_src_en, mn_src_ja, mn_src_en = source_texts(db, area)
 
     controls = dbc.Row([
-        dbc.Col(html.Fieldset([
-            html.Legend(tr("地域", "Area", lang), className="form-label small fw-semibold mb-1"),
-            dbc.RadioItems(id=f"{PREFIX}-area", value=area, inline=True, options=[
-                {"label": tr("大阪府（43市町村）", "Osaka Prefecture (43)", lang), "value": "osaka"},
-                {"label": tr("全国（1,741市区町村）", "Japan (1,741)", lang), "value": "japan"}]),
-        ]), xs=12, md=5),
+        dbc.Col(radio_group(f"{PREFIX}-area", tr("地域", "Area", lang), area, [
+            {"label": tr("大阪府（43市町村）", "Osaka Prefecture (43)", lang), "value": "osaka"},
+            {"label": tr("全国（1,741市区町村）", "Japan (1,741)", lang), "value": "japan"}]), xs=12, md=5),
         dbc.Col([
             html.Label(tr("時点（算出基準日）", "Snapshot date", lang), htmlFor=f"{PREFIX}-date",
                        id=f"{PREFIX}-date-label", className="form-label small fw-semibold mb-1"),
@@ -167,7 +163,7 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
                **{"aria-live": "polite"}),
         chart_card(f"{PREFIX}-map", "市区町村別の交付率", "Issuance rate by municipality", map_fig,
                    _table_frame(frame), map_columns(lang), map_src_ja, map_src_en, lang,
-                   note=html.Span(_missing_note(db, area, lang), id=f"{PREFIX}-missing-geo"),
+                   note=_missing_note(db, area, lang),
                    graph_config={"scrollZoom": False}),
         dbc.Row([
             dbc.Col(chart_card(f"{PREFIX}-trend", "交付率の推移（大阪府・東京都・全国）",
@@ -193,7 +189,7 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     Output(f"{PREFIX}-trend-graph", "figure"),
     Output(f"{PREFIX}-hist-graph", "figure"),
     Output(grid_id(f"{PREFIX}-hist"), "rowData"),
-    Output(f"{PREFIX}-missing-geo", "children"),
+    Output(f"{PREFIX}-map-note", "children"),
     Output(f"{PREFIX}-summary", "children"),
     Output(f"{PREFIX}-map-source", "children"),
     Input(f"{PREFIX}-area", "value"),

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from smartcity.components import missing, page_header, status_badge
+from smartcity.components import no_database, page_header, status_badge
 from smartcity.figures.kpi import group_sentence, sparkline, value_text
 from smartcity.format import TREND, date
 from smartcity.i18n import bi, lang_of, tr
@@ -24,8 +24,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return missing("データベースがありません。python -m etl build を実行してください。",
-                       "No database: run python -m etl build.", lang, PREFIX)
+        return no_database(lang, PREFIX)
     tiles, series, info = kpi.overview(db), kpi.headline_series(db), common.build_info(db).iloc[0]
     groups = sorted(tiles.groupby("policy_id", sort=False), key=lambda g: POLICY_ORDER.index(g[0]))
     return html.Div([

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, html
 
 from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows
+from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, radio_group, rows
 from smartcity.figures import partnerships as fig
 from smartcity.i18n import bi, lang_of, tr
 from smartcity.queries import common
@@ -75,8 +75,7 @@ def layout(lang: str | None = None, period: str | None = None, programme: str | 
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return missing("データベースがありません。python -m etl build を実行してください。",
-                       "No database: run python -m etl build.", lang, PREFIX)
+        return no_database(lang, PREFIX)
     periods = q.event_periods(db)
     period = period if period in set(periods["period_id"]) else (
         periods["period_id"].iloc[-1] if len(periods) else None)
@@ -166,19 +165,13 @@ def _events(db, periods: pd.DataFrame, period: str | None, lang: str):
     if periods.empty:
         return missing("OSPFイベントの記載がありません。", "No OSPF events in the sources.", lang, f"{PREFIX}-events")
     figure, table, (src_ja, src_en) = _events_outputs(db, periods, period, lang)
-    control = html.Fieldset([
-        html.Legend(tr("イベント実績の時点（表）", "Event table (period)", lang),
-                    className="form-label small fw-semibold mb-1"),
-        dbc.RadioItems(id=f"{PREFIX}-period", value=period, inline=True, options=[
-            {"label": fig.period_text(p, lang), "value": p["period_id"]}
-            for p in periods.to_dict("records")][::-1]),
-    ], className="mb-2")
+    control = radio_group(f"{PREFIX}-period", tr("イベント実績の時点（表）", "Event table (period)", lang), period,
+                          [{"label": fig.period_text(p, lang), "value": p["period_id"]}
+                           for p in periods.to_dict("records")][::-1], class_name="mb-2")
     return html.Div([
         control,
-        html.P(_period_note(periods, period, lang), id=f"{PREFIX}-events-note", className="small",
-               **{"aria-live": "polite"}),
         chart_card(f"{PREFIX}-events", "OSPFのイベント：開催数と参加者数", "OSPF events: times held and participants",
-                   figure, table, EVENT_COLUMNS, src_ja, src_en, lang),
+                   figure, table, EVENT_COLUMNS, src_ja, src_en, lang, note=_period_note(periods, period, lang)),
     ])
 
 
@@ -215,7 +208,7 @@ def _project_map(db, lang: str):
               + "; ".join(unnamed["title"]) + ".", lang)
     return _card("projects", "市町村別のOSPFプロジェクト（段階つき）", "OSPF projects by municipality, with stage",
                  fig.project_map(munis, values, lang), table, PROJECT_COLUMNS, lang,
-                 note=html.Span(note, id=f"{PREFIX}-projects-unnamed"), graph_config={"scrollZoom": False})
+                 note=note, graph_config={"scrollZoom": False})
 
 
 def _areas(db, programme: str, lang: str):
@@ -223,11 +216,9 @@ def _areas(db, programme: str, lang: str):
     if areas.empty or bounds.empty:
         return missing("実施エリアの記載がありません。", "No areas in the sources.", lang, f"{PREFIX}-areas")
     values = fig.area_values(bounds, areas, programme, lang)
-    control = html.Fieldset([
-        html.Legend(tr("地図に示す事業", "Programme on the map", lang), className="form-label small fw-semibold mb-1"),
-        dbc.RadioItems(id=f"{PREFIX}-programme", value=programme, inline=True, options=[
-            {"label": tr(ja, en, lang), "value": key} for key, (ja, en) in fig.PROGRAMMES.items()]),
-    ], className="mb-2")
+    control = radio_group(f"{PREFIX}-programme", tr("地図に示す事業", "Programme on the map", lang), programme,
+                          [{"label": tr(ja, en, lang), "value": key} for key, (ja, en) in fig.PROGRAMMES.items()],
+                          class_name="mb-2")
     note = tr("大阪市・堺市は区ごとに、ほかは市町村ごとに示します。区の記載がない堺市の事業（泉北ニュータウン）は堺市の各区を"
               "「市内（区の記載なし）」として示します。府の補助・ワーキンググループなど市町村が特定されない取組みは含みません。",
               "Osaka City and Sakai City are shown by ward, the other municipalities as a whole. A Sakai project whose "

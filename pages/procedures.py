@@ -8,7 +8,8 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from smartcity import urlstate
-from smartcity.components import Col, chart_card, column_defs, grid_id, missing, page_header, rows
+from smartcity.components import (Col, chart_card, column_defs, grid_id, missing, no_database, page_header, radio_group,
+                                  rows)
 from smartcity.figures import procedures as fig
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import procedures
@@ -80,8 +81,7 @@ def layout(lang: str | None = None, measure: str | None = None, sort: str | None
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return missing("データベースがありません。python -m etl build を実行してください。",
-                       "No database: run python -m etl build.", lang, PREFIX)
+        return no_database(lang, PREFIX)
     measure = measure if measure in MEASURES else "adoption"
     sort = sort if sort in SORTS else "osaka"
     rates, services, pref = procedures.rates(db), procedures.services(db), procedures.pref_online(db)
@@ -106,20 +106,14 @@ def _procedures_section(rates: pd.DataFrame, measure: str, sort: str, lang: str)
     if rates.empty:
         return missing("11手続きのデータがありません。", "No data on the eleven procedures.", lang, f"{PREFIX}-rates")
     controls = dbc.Row([
-        dbc.Col(html.Fieldset([
-            html.Legend(tr("指標", "Measure", lang), className="form-label small fw-semibold mb-1"),
-            dbc.RadioItems(id=f"{PREFIX}-measure", value=measure, inline=True, options=[
-                {"label": tr("市町村導入率", "Municipal adoption rate", lang), "value": "adoption"},
-                {"label": tr("オンライン手続き率", "Online-procedure rate", lang), "value": "online"}]),
-        ]), xs=12, md=5),
-        dbc.Col(html.Fieldset([
-            html.Legend(tr("並べ替え", "Sort", lang), className="form-label small fw-semibold mb-1"),
-            dbc.RadioItems(id=f"{PREFIX}-sort", value=sort, inline=True, options=[
-                {"label": tr("大阪府の値", "by Osaka", lang), "value": "osaka"},
-                {"label": tr("全国の値", "by Japan", lang), "value": "japan"},
-                {"label": tr("差（大阪府−全国）", "by gap Osaka − Japan", lang), "value": "gap"},
-                {"label": tr("手続き名", "by name", lang), "value": "name"}]),
-        ]), xs=12, md=7),
+        dbc.Col(radio_group(f"{PREFIX}-measure", tr("指標", "Measure", lang), measure, [
+            {"label": tr("市町村導入率", "Municipal adoption rate", lang), "value": "adoption"},
+            {"label": tr("オンライン手続き率", "Online-procedure rate", lang), "value": "online"}]), xs=12, md=5),
+        dbc.Col(radio_group(f"{PREFIX}-sort", tr("並べ替え", "Sort", lang), sort, [
+            {"label": tr("大阪府の値", "by Osaka", lang), "value": "osaka"},
+            {"label": tr("全国の値", "by Japan", lang), "value": "japan"},
+            {"label": tr("差（大阪府−全国）", "by gap Osaka − Japan", lang), "value": "gap"},
+            {"label": tr("手続き名", "by name", lang), "value": "name"}]), xs=12, md=7),
     ], className="mb-2 g-3")
     table = fig.procedure_table(rates, measure, sort, lang)
     source = _doc(rates, "ja")
@@ -183,7 +177,7 @@ def _pref_section(pref: pd.DataFrame, lang: str):
                 className="h5 mt-3"),
         html.P(tr(f"2021年5月（R3年5月）導入。{as_of_ja}（{as_of_en}）の数値。数値はいずれも出典の表記どおり概数（約）です。",
                   f"Introduced in May 2021. Figures as of {as_of_en}; all are approximate (約) as the source gives "
-                  f"them.", lang), className="small", id=f"{PREFIX}-pref-note"),
+                  f"them.", lang), className="small", id=f"{PREFIX}-pref-intro"),
         dbc.Row([_summary_box(pref, "procedures_total", "手続き", "procedures", lang),
                  _summary_box(pref, "applications_total", "件", "applications", lang)], id=f"{PREFIX}-pref-summary"),
         chart_card(f"{PREFIX}-pref", "オンライン化した主な手続きの申請件数（約）",

@@ -3,13 +3,12 @@ years, ORDEN's roadmap, the strategy council's meetings and the targets quoted f
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, page_header, rows, table_twin
+from smartcity.components import Col, chart_card, grid_id, no_database, page_header, rows, table_twin
 from smartcity.figures.strategy import (
     KIND_LABEL,
     KIND_ORDER,
@@ -39,69 +38,40 @@ LEVEL = {"group": ("区分", "Group"), "principle": ("理念", "Principle"), "th
          "theme": ("テーマ", "Theme"), "phase": ("フェーズ", "Phase"), "field": ("分野", "Field"),
          "foundation": ("推進基盤", "Foundation"), "pillar": ("柱", "Pillar"), "policy": ("基本方針", "Basic policy"),
          "item": ("取組", "Initiative"), "co_creation": ("共創", "Co-creation"), "perspective": ("視点", "Perspective")}
+LINE = {"min_width": 70}  # the source's line number: a narrow column
 TIMELINE_COLUMNS = [
-    Col("date", "日付（記載どおり）", "Date (as written)"), Col("date_precision", "日付精度", "Precision"),
-    Col("placed_at", "表示位置", "Drawn at"), Col("kind_label", "種別", "Kind"), Col("title", "内容", "Milestone"),
-    Col("document", "出典文書", "Document"), Col("source_section", "節", "Section"),
-    Col("source_line", "行", "Line", True)]
+    Col("date", "日付（記載どおり）", "Date (as written)", min_width=110), Col("date_precision", "日付精度", "Precision"),
+    Col("placed_at", "表示位置", "Drawn at", flex=2, min_width=160, wrap=True), Col("kind_label", "種別", "Kind"),
+    Col("title", "内容", "Milestone", flex=3, min_width=260, wrap=True),
+    Col("document", "出典文書", "Document", flex=2, min_width=160, wrap=True),
+    Col("source_section", "節", "Section", min_width=140, wrap=True), Col("source_line", "行", "Line", True, **LINE)]
 ROADMAP_COLUMNS = [
-    Col("field", "分野", "Field"), Col("item", "項目", "Item"), Col("start_fiscal_year", "開始年度", "From FY", True),
-    Col("end_fiscal_year", "終了年度", "To FY", True), Col("description_ja", "内容（原文）", "Description (Japanese)"),
-    Col("participation", "市町村参画の目標", "Municipal participation target"),
-    Col("source_section", "節", "Section"), Col("source_line", "行", "Line", True)]
+    Col("field", "分野", "Field", wrap=True), Col("item", "項目", "Item", min_width=150, wrap=True),
+    Col("start_fiscal_year", "開始年度", "From FY", True), Col("end_fiscal_year", "終了年度", "To FY", True),
+    Col("description_ja", "内容（原文）", "Description (Japanese)", flex=3, min_width=240, wrap=True),
+    Col("participation", "市町村参画の目標", "Municipal participation target", min_width=120, wrap=True),
+    Col("source_section", "節", "Section", min_width=150, wrap=True), Col("source_line", "行", "Line", True, **LINE)]
 COUNCIL_COLUMNS = [
-    Col("meeting_no", "回", "No.", True), Col("date", "開催日", "Date"), Col("agenda", "議題", "Agenda"),
-    Col("document", "出典文書", "Document"), Col("source_section", "節", "Section"), Col("source_line", "行", "Line", True)]
+    Col("meeting_no", "回", "No.", True, min_width=60), Col("date", "開催日", "Date", min_width=110),
+    Col("agenda", "議題", "Agenda", flex=4, min_width=320, wrap=True),
+    Col("document", "出典文書", "Document", flex=2, min_width=160, wrap=True),
+    Col("source_section", "節", "Section", flex=2, min_width=160, wrap=True),
+    Col("source_line", "行", "Line", True, **LINE)]
 FIELD_COLUMNS = [
-    Col("version", "版", "Version"), Col("level_label", "階層", "Level"), Col("parent", "上位項目", "Parent"),
-    Col("name", "名称", "Name"), Col("description_ja", "説明（原文）", "Description (Japanese original)"),
-    Col("source_doc", "出典文書", "Document"), Col("source_section", "節", "Section"),
-    Col("source_line", "行", "Line", True)]
+    Col("version", "版", "Version", min_width=130, wrap=True), Col("level_label", "階層", "Level"),
+    Col("parent", "上位項目", "Parent", flex=2, min_width=150, wrap=True),
+    Col("name", "名称", "Name", flex=2, min_width=170, wrap=True),
+    Col("description_ja", "説明（原文）", "Description (Japanese original)", flex=4, min_width=260, wrap=True),
+    Col("source_doc", "出典文書", "Document", min_width=130, wrap=True),
+    Col("source_section", "節", "Section", min_width=140, wrap=True), Col("source_line", "行", "Line", True, **LINE)]
 TARGET_COLUMNS = [
-    Col("topic", "テーマ（英語）", "Topic"), Col("quote_ja", "引用（原文）", "Quotation (Japanese original)"),
-    Col("target_value", "目標値", "Target value", True), Col("target_unit", "単位", "Unit"),
-    Col("target_date", "期日", "Date"), Col("document", "出典文書", "Document"),
-    Col("source_section", "節", "Section"), Col("source_line", "行", "Line", True)]
-
-
-def tune_grid(component, settings: dict[str, dict]):
-    """Give some columns of the table twins inside `component` more room or wrapped text (the shared table twin
-    gives every column the same width, which cuts long text); returns the component."""
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dag.AgGrid):
-            node.columnDefs = [{**d, "wrapHeaderText": True, "autoHeaderHeight": True, **settings.get(d["field"], {})}
-                               for d in node.columnDefs]
-            continue
-        children = getattr(node, "children", None)
-        if children is not None:
-            stack.extend(children if isinstance(children, list | tuple) else [children])
-    return component
-
-
-WRAP = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.45", "paddingTop": "6px",
-                                                            "paddingBottom": "6px", "wordBreak": "break-word"}}
-
-TIMELINE_WIDTHS = {"title": {**WRAP, "minWidth": 260, "flex": 3}, "placed_at": {**WRAP, "minWidth": 160, "flex": 2},
-                   "document": {**WRAP, "minWidth": 160, "flex": 2}, "source_section": {**WRAP, "minWidth": 140},
-                   "date": {"minWidth": 110}, "source_line": {"minWidth": 70, "maxWidth": 90}}
-ROADMAP_WIDTHS = {"field": {**WRAP}, "item": {**WRAP, "minWidth": 150},
-                  "description_ja": {**WRAP, "minWidth": 240, "flex": 3},
-                  "participation": {**WRAP, "minWidth": 120}, "source_section": {**WRAP, "minWidth": 150},
-                  "source_line": {"minWidth": 70, "maxWidth": 90}}
-COUNCIL_WIDTHS = {"agenda": {**WRAP, "minWidth": 320, "flex": 4}, "document": {**WRAP, "minWidth": 160, "flex": 2},
-                  "source_section": {**WRAP, "minWidth": 160, "flex": 2},
-                  "meeting_no": {"minWidth": 60, "maxWidth": 80},
-                  "date": {"minWidth": 110}, "source_line": {"minWidth": 70, "maxWidth": 90}}
-FIELD_WIDTHS = {"version": {**WRAP, "minWidth": 130}, "parent": {**WRAP, "minWidth": 150, "flex": 2},
-                "name": {**WRAP, "minWidth": 170, "flex": 2}, "description_ja": {**WRAP, "minWidth": 260, "flex": 4},
-                "source_doc": {**WRAP, "minWidth": 130, "cellStyle": {**WRAP["cellStyle"], "wordBreak": "break-all"}},
-                "source_section": {**WRAP, "minWidth": 140}, "source_line": {"minWidth": 70, "maxWidth": 90}}
-TARGET_WIDTHS = {"topic": {**WRAP, "minWidth": 170, "flex": 2}, "quote_ja": {**WRAP, "minWidth": 300, "flex": 4},
-                 "target_unit": {**WRAP}, "document": {**WRAP, "minWidth": 150, "flex": 2},
-                 "source_section": {**WRAP, "minWidth": 140, "flex": 2}, "target_date": {"minWidth": 110},
-                 "source_line": {"minWidth": 70, "maxWidth": 90}}
+    Col("topic", "テーマ（英語）", "Topic", flex=2, min_width=170, wrap=True),
+    Col("quote_ja", "引用（原文）", "Quotation (Japanese original)", flex=4, min_width=300, wrap=True),
+    Col("target_value", "目標値", "Target value", True), Col("target_unit", "単位", "Unit", wrap=True),
+    Col("target_date", "期日", "Date", min_width=110), Col("document", "出典文書", "Document", flex=2, min_width=150,
+                                                        wrap=True),
+    Col("source_section", "節", "Section", flex=2, min_width=140, wrap=True),
+    Col("source_line", "行", "Line", True, **LINE)]
 
 
 def parse_kinds(value: str | None) -> list[str]:
@@ -117,8 +87,7 @@ def layout(lang: str | None = None, kind: str | None = None, **_query) -> html.D
     lang = lang_of(lang)
     db = db_path()
     if not db.is_file():
-        return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
-                                "No database: run python -m etl build.", lang, PREFIX), id=f"{PREFIX}-page")
+        return no_database(lang, PREFIX)
     kinds = parse_kinds(kind)
     docs, versions, fields = strategy.documents(db), strategy.versions(db), strategy.fields(db)
     ms = placed_milestones(strategy.milestones(db))
@@ -129,8 +98,7 @@ def layout(lang: str | None = None, kind: str | None = None, **_query) -> html.D
     fields_table = html.Details([
         html.Summary(tr("全項目の説明と出典（表とダウンロード）",
                         "Every item with its description and source (table and download)", lang)),
-        tune_grid(table_twin(f"{PREFIX}-fields", fields_frame(fields, versions, lang), FIELD_COLUMNS, lang,
-                             page_size=15), FIELD_WIDTHS),
+        table_twin(f"{PREFIX}-fields", fields_frame(fields, versions, lang), FIELD_COLUMNS, lang, page_size=15),
     ], className="small mb-3", id=f"{PREFIX}-fields-details")
     return html.Div([
         page_header("スマートシティ戦略の歩み", "The smart-city strategy over time",
@@ -151,11 +119,11 @@ def layout(lang: str | None = None, kind: str | None = None, **_query) -> html.D
                  "Roadmap of ORDEN (Osaka's wide-area data platform)", lang,
                  [_roadmap_card(dated, undated, docs, lang)]),
         _section("council-section", "大阪スマートシティ戦略会議の開催", "Strategy council meetings", lang,
-                 [tune_grid(council, COUNCIL_WIDTHS)]),
+                 [council]),
         _section("targets-section", "戦略文書に記された目標・期限（引用）", "Targets and deadlines quoted from the documents",
                  lang, [html.P(tr("引用は文書の原文（日本語）のままです。",
                                   "Quotations are in the documents' original Japanese.", lang), className="small"),
-                        tune_grid(quoted, TARGET_WIDTHS)]),
+                        quoted]),
         _section("documents", "出典文書", "Source documents", lang, [_documents(docs, lang)]),
         dcc.Store(id=f"{PREFIX}-lang", data=lang),
         urlstate.url_sink(PREFIX),
@@ -272,7 +240,7 @@ def _timeline_figure(ms: pd.DataFrame, kinds: list[str], docs: pd.DataFrame, lan
 
 def _timeline_card(ms: pd.DataFrame, kinds: list[str], docs: pd.DataFrame, lang: str) -> dbc.Card:
     fig, frame = _timeline_figure(ms, kinds, docs, lang)
-    return tune_grid(chart_card(
+    return chart_card(
         TIMELINE, "戦略の年表", "Strategy timeline", fig, frame, TIMELINE_COLUMNS,
         "大阪府・大阪市のスマートシティ戦略関係資料：" + _sources_text(ms["source_doc"], docs, "ja"),
         "Osaka Prefecture and City strategy documents: " + _sources_text(ms["source_doc"], docs, "en"), lang,
@@ -282,7 +250,7 @@ def _timeline_card(ms: pd.DataFrame, kinds: list[str], docs: pd.DataFrame, lang:
                 "Kinds are told apart by row and symbol (● event, □ plan, ★ target, × deadline). Milestones dated only "
                 "to the year, month or fiscal year are drawn on 1 July, the 15th, or 1 October (targets and deadlines "
                 "on the fiscal year's last day, 31 March); the hover says so. Dotted lines: Expo 2025, the "
-                "standardisation deadline (end of FY2025) and the target year 2030.", lang)), TIMELINE_WIDTHS)
+                "standardisation deadline (end of FY2025) and the target year 2030.", lang))
 
 
 @dash.callback(Output(f"{TIMELINE}-graph", "figure"), Output(grid_id(TIMELINE), "rowData"),
@@ -322,10 +290,10 @@ def _roadmap_card(dated: pd.DataFrame, undated: pd.DataFrame, docs: pd.DataFrame
         items = "、".join(undated["description_ja"].str.replace("■", "").str.strip())
         note.append(tr(f" 期間の記載がない {len(undated)} 項目（{items}）は図に描かず、ここに記します。",
                        f" {len(undated)} items without a period ({items}) are not drawn; they are listed here.", lang))
-    return tune_grid(chart_card(
+    return chart_card(
         ROADMAP, "ORDEN ロードマップ（年度別）", "ORDEN roadmap by fiscal year", fig, roadmap_frame(dated, lang),
         ROADMAP_COLUMNS, f"{_sources_text(sources, docs, 'ja')}「{section}」",
-        f"{_sources_text(sources, docs, 'en')}, section '{section}'", lang, note="".join(note)), ROADMAP_WIDTHS)
+        f"{_sources_text(sources, docs, 'en')}, section '{section}'", lang, note="".join(note))
 
 
 # --- tables ------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Reusable page parts: chart card with its table twin and CSV downloads, page header, status badge."""
+"""Reusable page parts: chart card with its table twin and CSV downloads, page header, status badge, the
+'no database' page and a radio-button control."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,16 +17,26 @@ from smartcity.i18n import bi, tr
 
 STATUS_ICON = {"achieved": "bi-trophy", "on_track": "bi-check-circle", "at_risk": "bi-exclamation-triangle",
                "off_track": "bi-x-octagon", "regressing": "bi-arrow-down-circle", "not_assessable": "bi-dash-circle"}
+WRAP_STYLE = {"lineHeight": "1.45", "paddingTop": "6px", "paddingBottom": "6px",  # cells of a Col(wrap=True)
+              "wordBreak": "break-word"}
 
 
 @dataclass(frozen=True)
 class Col:
-    """A table column: field in the DataFrame, header in both languages, and whether it is a number."""
+    """A table column: field in the DataFrame, header in both languages, and whether it is a number.
+
+    Layout in the table twin (every column shares the width equally unless told): `flex` its share of the width
+    (1 unless given), `min_width` in pixels (90 unless given), `wrap` long text onto more lines (the row grows),
+    `number_format` a d3-format for the numbers shown (the data and the CSV download keep the full value)."""
 
     field: str
     ja: str
     en: str
     numeric: bool = False
+    flex: int | None = None
+    min_width: int | None = None
+    wrap: bool = False
+    number_format: str | None = None
 
     def header(self, lang: str) -> str:
         """Column header in the page's language."""
@@ -37,10 +48,27 @@ def grid_id(key: str) -> dict:
     return {"type": "twin-grid", "chart": key}
 
 
+def column_def(c: Col, lang: str) -> dict:
+    """AG Grid definition of one column: numbers right-aligned with a number filter; width and wrapping as the
+    column asks."""
+    out = {"field": c.field, "headerName": c.header(lang)}
+    if c.numeric:
+        out |= {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+    if c.number_format:
+        formatted = f"d3.format('{c.number_format}')(params.value)"
+        out["valueFormatter"] = {"function": f"params.value == null ? '' : {formatted}"}
+    if c.flex is not None:
+        out["flex"] = c.flex
+    if c.min_width is not None:
+        out["minWidth"] = c.min_width
+    if c.wrap:
+        out |= {"wrapText": True, "autoHeight": True, "cellStyle": WRAP_STYLE}
+    return out
+
+
 def column_defs(columns: list[Col], lang: str) -> list[dict]:
-    """AG Grid column definitions: sortable and filterable, numbers right-aligned."""
-    return [{"field": c.field, "headerName": c.header(lang), **({"type": "numericColumn", "filter": "agNumberColumnFilter"}
-                                                                if c.numeric else {})} for c in columns]
+    """AG Grid column definitions (sortable and filterable through the table twin's defaults)."""
+    return [column_def(c, lang) for c in columns]
 
 
 def rows(frame: pd.DataFrame, columns: list[Col]) -> list[dict]:
@@ -54,7 +82,8 @@ def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, pag
     paginate = len(frame) > page_size
     grid = dag.AgGrid(
         id=grid_id(key), rowData=rows(frame, columns), columnDefs=column_defs(columns, lang),
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90, "flex": 1},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90, "flex": 1,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": paginate, "paginationPageSize": page_size,
                          "paginationPageSizeSelector": False, "enableCellTextSelection": True},
         style={"height": None}, className="twin-grid",
@@ -72,16 +101,16 @@ def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, pag
 
 
 def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame: pd.DataFrame, columns: list[Col],
-               source_ja: str, source_en: str, lang: str, note: str | None = None,
-               graph_config: dict | None = None) -> dbc.Card:
-    """A chart, its source, and its table twin with downloads of exactly the rows shown."""
+               source_ja: str, source_en: str, lang: str, note=None, graph_config: dict | None = None) -> dbc.Card:
+    """A chart, its source, a note (text or components; its element `{key}-note` is always there, empty without a
+    note, so a callback can change it) and its table twin with downloads of exactly the rows shown."""
     return dbc.Card(dbc.CardBody([
         html.H3(bi(title_ja, title_en, lang), className="h6 card-title"),
         dcc.Graph(id=f"{key}-graph", figure=figure, config={"displaylogo": False, "responsive": True,
                                                               **(graph_config or {})}),
         html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(source_ja, source_en, lang)],
                className="small text-body-secondary mb-1", id=f"{key}-source"),
-        html.P(note, className="small mb-1") if note else None,
+        html.P(note, className="small mb-1", id=f"{key}-note", **{"aria-live": "polite"}),
         html.Details([html.Summary(tr("表とダウンロード（グラフと同じデータ）", "Table and download (the data in the chart)",
                                       lang)),
                       table_twin(key, frame, columns, lang)], open=True, className="small"),
@@ -126,3 +155,15 @@ def page_header(title_ja: str, title_en: str, lead_ja: str, lead_en: str, lang: 
 def missing(message_ja: str, message_en: str, lang: str, key: str) -> dbc.Alert:
     """Say that data is missing (never show an empty chart or a zero)."""
     return dbc.Alert(tr(message_ja, message_en, lang), color="light", className="border", id=f"{key}-missing")
+
+
+def no_database(lang: str, prefix: str) -> html.Div:
+    """A page's whole content when there is no database: say so and how to build one."""
+    return html.Div(missing("データベースがありません。python -m etl build を実行してください。",
+                            "No database: run python -m etl build.", lang, prefix), id=f"{prefix}-page")
+
+
+def radio_group(cid: str, legend: str, value, options: list[dict], class_name: str | None = None) -> html.Fieldset:
+    """A control: one choice among a few, as native radio buttons in a row, named by the fieldset's legend."""
+    return html.Fieldset([html.Legend(legend, className="form-label small fw-semibold mb-1"),
+                          dbc.RadioItems(id=cid, value=value, inline=True, options=options)], className=class_name)

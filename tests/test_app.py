@@ -1,27 +1,11 @@
 """The app shell and the overview page: figures come from the database; responses are compressed."""
 from __future__ import annotations
 
-import dash
 import pytest
 
+from helpers import layout_of, page_text, without_database
+
 pytestmark = pytest.mark.integration
-
-
-def layout_of(module: str, **query):
-    """A page's layout function, as registered by the app."""
-    return dash.page_registry[f"pages.{module}"]["layout"](**query)
-
-
-def page_text(component) -> str:
-    """All text in a Dash component tree."""
-    if isinstance(component, str | int | float):
-        return str(component)
-    children = getattr(component, "children", None)
-    if children is None:
-        return ""
-    if not isinstance(children, list | tuple):
-        children = [children]
-    return " ".join(page_text(c) for c in children)
 
 
 def test_overview_shows_figures_from_the_database(dash_app):
@@ -42,13 +26,8 @@ def test_overview_in_english(dash_app):
 
 
 def test_missing_database_says_so(dash_app, tmp_path):
-    saved = dash_app.server.config["SMARTCITY_DB"]
-    dash_app.server.config["SMARTCITY_DB"] = str(tmp_path / "missing.duckdb")
-    try:
-        with dash_app.server.test_request_context("/"):
-            assert "データベースがありません" in page_text(layout_of("overview"))
-    finally:
-        dash_app.server.config["SMARTCITY_DB"] = saved
+    with without_database(dash_app, tmp_path), dash_app.server.test_request_context("/"):
+        assert "データベースがありません" in page_text(layout_of("overview"))
 
 
 def test_navigation_in_both_languages():

@@ -2,8 +2,6 @@
 or serious axe-core violation, and a 1366x768 screenshot saved under artifacts/screenshots/ for review."""
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import pytest
@@ -11,31 +9,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PAGES
+from helpers import network, wait_rendered
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
-
-
-def wait_rendered(driver, element_id: str, timeout: float = 30) -> None:
-    """Wait for the page's marker element and for Dash to finish every pending callback."""
-    WebDriverWait(driver, timeout).until(lambda d: d.find_elements(By.ID, element_id))
-    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(
-        'return document.querySelectorAll(\'[data-dash-is-loading="true"]\').length === 0'))
-    time.sleep(0.5)  # let plotly finish drawing before logs and screenshots are read
-
-
-def network(driver) -> tuple[list[str], list[tuple[int, str]]]:
-    """Every URL the page asked for, and every response with an HTTP error, from Chromium's performance log."""
-    urls, failed = [], []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-        elif message["method"] == "Network.responseReceived" and message["params"]["response"]["status"] >= 400:
-            failed.append((message["params"]["response"]["status"], message["params"]["response"]["url"]))
-    return urls, failed
 
 
 def shot_name(path: str) -> str:

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from test_app import layout_of, page_text
+from helpers import layout_of, page_text
 
 pytestmark = pytest.mark.integration
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import graphs, layout_of, network, page_text, trace_names, wait_rendered, without_database
 from smartcity.figures import kpi as fig
 from smartcity.figures.common import GEO_STYLE
 
@@ -212,30 +213,12 @@ def test_targets_indicators_and_unknown_ids(db):
 # --- layouts and callbacks ----------------------------------------------------------------------------------------
 
 
-def layout(**query):
-    return dash.page_registry["pages.kpi"]["layout"](**query)
-
-
-def graphs(component) -> list:
-    """Every dcc.Graph in a component tree."""
-    found, stack = [], [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dash.dcc.Graph):
-            found.append(node)
-        children = getattr(node, "children", None)
-        if children is not None:
-            stack.extend(children if isinstance(children, list | tuple) else [children])
-    return found
-
-
 @pytest.mark.integration
 def test_layout_in_japanese_and_english(dash_app):
-    from test_app import page_text
     with dash_app.server.test_request_context("/kpi/muni_e_application_adoption"):
-        ja = layout(indicator_id="muni_e_application_adoption")
+        ja = layout_of("kpi", indicator_id="muni_e_application_adoption")
     with dash_app.server.test_request_context("/kpi/muni_e_application_adoption?lang=en"):
-        en = layout(indicator_id="muni_e_application_adoption", lang="en")
+        en = layout_of("kpi", indicator_id="muni_e_application_adoption", lang="en")
     assert ja.id == en.id == "kpi-page"
     tj, te = page_text(ja), page_text(en)
     assert "順調" in tj and "最新値" in tj and "42 市町村" in tj and "仮定（戦略文書に数値目標なし）" in tj
@@ -252,11 +235,10 @@ def test_my_number_geography_from_the_url_and_the_callback(dash_app):
     import pages.kpi as page
     from smartcity.components import Col
     with dash_app.server.test_request_context("/kpi/mynumber_card_issuance_rate?geo=27100"):
-        osaka_city = layout(indicator_id="mynumber_card_issuance_rate", geo="27100")
-        bad = layout(indicator_id="mynumber_card_issuance_rate", geo="99999")
+        osaka_city = layout_of("kpi", indicator_id="mynumber_card_issuance_rate", geo="27100")
+        bad = layout_of("kpi", indicator_id="mynumber_card_issuance_rate", geo="99999")
         figure, rows, status, target, sources = page.update_geography("27140", "mynumber_card_issuance_rate", "en")
         options = page.filter_geographies("堺", "27100", "mynumber_card_issuance_rate", "ja")
-    from test_app import page_text
     assert "総務省「マイナンバーカード交付状況について」" in page_text(osaka_city)  # the open data's required credit
     names = [t.name for t in graphs(osaka_city)[0].figure.data]
     assert names[:3] == ["大阪市", "日本（比較）", "東京都（比較）"] and "目標" in names
@@ -275,11 +257,10 @@ def test_my_number_geography_from_the_url_and_the_callback(dash_app):
 
 @pytest.mark.integration
 def test_no_observation_shows_target_and_definition_without_a_chart(dash_app):
-    from test_app import page_text
     with dash_app.server.test_request_context("/kpi/orden_municipalities"):
-        page = layout(indicator_id="orden_municipalities")
+        page = layout_of("kpi", indicator_id="orden_municipalities")
     with dash_app.server.test_request_context("/kpi/core_system_standardization?lang=en"):
-        en = layout(indicator_id="core_system_standardization", lang="en")
+        en = layout_of("kpi", indicator_id="core_system_standardization", lang="en")
     text = page_text(page)
     assert graphs(page) == [] and graphs(en) == []
     assert "観測値がまだありません" in text and "全市町村の参画が目標" in text and "1538 行目" in text
@@ -289,11 +270,10 @@ def test_no_observation_shows_target_and_definition_without_a_chart(dash_app):
 
 @pytest.mark.integration
 def test_unknown_indicator_lists_the_valid_ones(dash_app):
-    from test_app import page_text
     with dash_app.server.test_request_context("/kpi/nope"):
-        page = layout(indicator_id="nope")
+        page = layout_of("kpi", indicator_id="nope")
     with dash_app.server.test_request_context("/kpi/nope?lang=en"):
-        en = layout(indicator_id="nope", lang="en")
+        en = layout_of("kpi", indicator_id="nope", lang="en")
     assert page.id == "kpi-page" and "指標が見つかりません" in page_text(page)
     assert "mynumber_card_issuance_rate" in page_text(page) and "orden_municipalities" in page_text(page)
     assert "There is no indicator 'nope'" in page_text(en)
@@ -307,14 +287,12 @@ def test_unknown_indicator_lists_the_valid_ones(dash_app):
 def test_changing_the_geography_updates_chart_table_and_url(chrome, server_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
-    from test_browser import network, wait_rendered
     chrome.get(server_url + "/kpi/mynumber_card_issuance_rate")
     wait_rendered(chrome, "kpi-page")
-    first = "return document.querySelector('#kpi-ts-graph .js-plotly-plot').data[0].name"
-    assert chrome.execute_script(first) == "大阪府"
+    assert trace_names(chrome, "kpi-ts-graph")[:1] == ["大阪府"]
     Select(chrome.find_element(By.ID, "kpi-geo")).select_by_value("27140")
     WebDriverWait(chrome, 20).until(lambda d: "geo=27140" in d.current_url)
-    WebDriverWait(chrome, 20).until(lambda d: d.execute_script(first) == "堺市")
+    WebDriverWait(chrome, 20).until(lambda d: trace_names(d, "kpi-ts-graph")[:1] == ["堺市"])
     wait_rendered(chrome, "kpi-page")
     assert "堺市" in chrome.find_element(By.ID, "kpi-status").text
     cell = "#kpi-ts-card .ag-cell[col-id='geo_code']"
@@ -323,17 +301,11 @@ def test_changing_the_geography_updates_chart_table_and_url(chrome, server_url):
     assert network(chrome)[1] == []
     chrome.get(server_url + "/kpi/mynumber_card_issuance_rate?geo=27140&lang=en")  # the address restores the choice
     wait_rendered(chrome, "kpi-page")
-    assert chrome.execute_script(first) == "Sakai City"
+    assert trace_names(chrome, "kpi-ts-graph")[:1] == ["Sakai City"]
 
 
 @pytest.mark.integration
 def test_missing_database_says_so_inside_the_page(dash_app, tmp_path):
-    from test_app import page_text
-    saved = dash_app.server.config["SMARTCITY_DB"]
-    dash_app.server.config["SMARTCITY_DB"] = str(tmp_path / "missing.duckdb")
-    try:
-        with dash_app.server.test_request_context("/kpi/ospf_members"):
-            page = layout(indicator_id="ospf_members")
-    finally:
-        dash_app.server.config["SMARTCITY_DB"] = saved
+    with without_database(dash_app, tmp_path), dash_app.server.test_request_context("/kpi/ospf_members"):
+        page = layout_of("kpi", indicator_id="ospf_members")
     assert page.id == "kpi-page" and "データベースがありません" in page_text(page)

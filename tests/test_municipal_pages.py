@@ -9,40 +9,10 @@ import dash
 import pandas as pd
 import pytest
 
+from helpers import find, full_data, layout_of, network, page_text, plot, wait_rendered
 from smartcity.figures import municipal as fm
 
 # --- helpers ----------------------------------------------------------------------------------------------------------
-
-
-def layout_of(module: str, **query):
-    """A page's layout function, as registered by the app."""
-    return dash.page_registry[f"pages.{module}"]["layout"](**query)
-
-
-def page_text(component) -> str:
-    """All text in a Dash component tree."""
-    if isinstance(component, str | int | float):
-        return str(component)
-    children = getattr(component, "children", None)
-    if children is None:
-        return ""
-    if not isinstance(children, list | tuple):
-        children = [children]
-    return " ".join(page_text(c) for c in children if c is not None)
-
-
-def find(component, component_id):
-    """The component with this id in a Dash tree (None when absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    if children is None or isinstance(children, str | int | float):
-        return None
-    for child in children if isinstance(children, list | tuple) else [children]:
-        hit = find(child, component_id)
-        if hit is not None:
-            return hit
-    return None
 
 
 def figure_texts(fig) -> str:
@@ -206,14 +176,6 @@ def test_involvement_table_formats_kind_period_and_source():
     assert "000_abffb16396ac2a77.txt" in ja["document"][0] and ja["section"][0] == "大阪メトロによる先導的取組み"
     en = fm.involvement_table(frame, "en")
     assert en["area"][0] == "Hirano Ward" and en["period"][0] == "FY2021" and en["stage"][1] == "support"
-
-
-def test_fit_view_frames_the_polygons():
-    square = ('{"type": "Polygon", "coordinates": '
-              '[[[135.0, 34.0], [136.0, 34.0], [136.0, 35.0], [135.0, 35.0], [135.0, 34.0]]]}')
-    centre, zoom = fm.fit_view(pd.DataFrame({"geometry_geojson": [square]}), 600, 600)
-    assert centre["lon"] == pytest.approx(135.5) and 34.4 < centre["lat"] < 34.6
-    assert 8.0 < zoom < 9.0  # one degree is about 512 * 2**zoom / 360 px wide
 
 
 # --- queries on the session database ---------------------------------------------------------------------------------
@@ -389,15 +351,12 @@ def test_profile_layout_for_bad_codes(dash_app, code, lang, expected):
 
 # --- browser ----------------------------------------------------------------------------------------------------------
 
-GD = "document.getElementById('muni-map-graph').querySelector('.js-plotly-plot')"
+GD = plot("muni-map-graph")
 
 
 def map_state(driver) -> dict:
-    """The map's z values, locations and colour-bar title as drawn (Plotly's full data)."""
-    return driver.execute_script(
-        f"const gd = {GD}; const t = gd._fullData[0];"
-        "return {z: Array.from(t.z), locations: Array.from(t.locations), title: t.colorbar.title.text,"
-        " features: t.geojson.features.length};")
+    """The map's z values, locations, colour-bar title and feature count as drawn (Plotly's full data)."""
+    return full_data(driver, "muni-map-graph")[0]
 
 
 @pytest.mark.integration
@@ -405,7 +364,6 @@ def map_state(driver) -> dict:
 def test_changing_the_measure_changes_the_map_and_the_url(chrome, server_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_browser import network, wait_rendered
     chrome.get(server_url + "/municipalities?lang=en")
     wait_rendered(chrome, "muni-page")
     before = map_state(chrome)
@@ -433,7 +391,6 @@ def test_clicking_a_municipality_opens_its_profile(chrome, server_url):
     hover and click handling produces clickData."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_browser import network, wait_rendered
     chrome.get(server_url + "/municipalities?lang=en")
     wait_rendered(chrome, "muni-page")
     chrome.execute_script(f"{GD}.scrollIntoView({{block: 'center'}})")

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from helpers import find, full_data, layout_of, network, page_text, scroll_click, wait_rendered
 from smartcity.figures import mynumber as fig
 
 SQUARE = json.dumps({"type": "Polygon", "coordinates": [[[135.0, 34.5], [135.1, 34.5], [135.1, 34.6], [135.0, 34.6],
@@ -84,12 +85,6 @@ def test_map_has_fixed_range_cividis_and_hover_text():
     assert any("国土数値情報" in a.text and "MLIT" in a.text for a in figure.layout.annotations)  # credit, translated
 
 
-def test_fit_zoom_is_closer_for_a_prefecture_than_for_japan():
-    osaka = boundaries()
-    japan = pd.DataFrame({"centroid_lon": [123.0, 146.0], "centroid_lat": [24.3, 45.5]})
-    assert fig.fit_zoom(osaka, 520) > fig.fit_zoom(japan, 520) > 2
-
-
 def test_trend_lines_differ_by_dash_and_symbol_and_mark_the_date():
     figure = fig.trend_figure(trend(), "2022-09-30", "ja")
     assert [t.name for t in figure.data] == ["大阪府", "東京都", "全国"]
@@ -152,28 +147,10 @@ def test_queries_match_the_database(db):
 
 # ---- layout and callbacks ----------------------------------------------------------------------------------------
 
-def layout_of(**query):
-    return dash.page_registry["pages.mynumber"]["layout"](**query)
-
-
-def find(component, cid):
-    """The component with id `cid` in a Dash tree."""
-    if getattr(component, "id", None) == cid:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, cid)
-            if found is not None:
-                return found
-    return None
-
-
 @pytest.mark.integration
 def test_layout_defaults_to_osaka_and_the_latest_snapshot(dash_app):
-    from test_app import page_text
     with dash_app.server.test_request_context("/mynumber"):
-        page = layout_of(area="nowhere", date="1999-01-01")
+        page = layout_of("mynumber", area="nowhere", date="1999-01-01")
     text = page_text(page)
     assert "マイナンバーカードの交付状況" in text and "大阪府 49.73 %" in text
     assert find(page, "mn-date").value == "2022-09-30" and find(page, "mn-area").value == "osaka"
@@ -189,9 +166,8 @@ def test_layout_defaults_to_osaka_and_the_latest_snapshot(dash_app):
 
 @pytest.mark.integration
 def test_layout_in_english_for_japan_lists_municipalities_without_geometry(dash_app):
-    from test_app import page_text
     with dash_app.server.test_request_context("/mynumber?lang=en&area=japan&date=2020-01-20"):
-        page = layout_of(lang="en", area="japan", date="2020-01-20")
+        page = layout_of("mynumber", lang="en", area="japan", date="2020-01-20")
     text = page_text(page)
     assert "My Number card issuance" in text and "Issuance rate at 2020-01-20" in text
     assert "11 municipalities have no geometry" in text and "利島村 (Tokyo)" in text
@@ -230,7 +206,10 @@ def test_step_buttons_move_one_snapshot():
 
 # ---- browser -----------------------------------------------------------------------------------------------------
 
-Z_JS = "const g = document.querySelector('#mn-map-graph .js-plotly-plot'); return g && g.data ? g.data[0].z : null;"
+def map_z(driver) -> list | None:
+    """The map's z values as drawn (None before the map is drawn)."""
+    traces = full_data(driver, "mn-map-graph")
+    return traces[0]["z"] if traces else None
 
 
 def update_responses(driver) -> list[tuple[str, str, int]]:
@@ -256,16 +235,15 @@ def test_changing_the_date_changes_values_without_geometry(chrome, server_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    from test_browser import network, wait_rendered
     chrome.get(server_url + "/mynumber")
     wait_rendered(chrome, "mn-page")
-    WebDriverWait(chrome, 30).until(lambda d: d.execute_script(Z_JS))
-    before = chrome.execute_script(Z_JS)
+    WebDriverWait(chrome, 30).until(map_z)
+    before = map_z(chrome)
     update_responses(chrome)  # drain the log
     Select(chrome.find_element(By.ID, "mn-date")).select_by_value("2020-01-20")
-    WebDriverWait(chrome, 30).until(lambda d: d.execute_script(Z_JS) != before)
+    WebDriverWait(chrome, 30).until(lambda d: map_z(d) != before)
     wait_rendered(chrome, "mn-page")
-    after = chrome.execute_script(Z_JS)
+    after = map_z(chrome)
     assert len(after) == len(before) == 43 and sum(after) < sum(before)  # fewer cards in 2020
     assert "date=2020-01-20" in chrome.current_url
     responses = update_responses(chrome)
@@ -296,13 +274,12 @@ def wait_file(folder, name, timeout=30):
 def test_map_downloads_match_the_database(chrome, server_url, db):
     from selenium.webdriver.common.by import By
 
-    from test_browser import wait_rendered
     chrome.get(server_url + "/mynumber?area=japan&date=2020-01-20")
     wait_rendered(chrome, "mn-page", 60)
     card = chrome.find_element(By.ID, "mn-map-card")
     buttons = {b.text: b for b in card.find_elements(By.TAG_NAME, "button")}
     utf8 = next(b for t, b in buttons.items() if "UTF-8" in t)
-    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", utf8)
+    scroll_click(chrome, utf8)
     raw = wait_file(chrome.download_dir, "mn-map_utf8.csv").read_bytes()
     assert raw[:3] == b"\xef\xbb\xbf"
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -319,7 +296,7 @@ def test_map_downloads_match_the_database(chrome, server_url, db):
     assert osaka["市区町村"] == "大阪市" and osaka["都道府県"] == "大阪府"
 
     cp932 = next(b for t, b in buttons.items() if "CP932" in t)
-    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", cp932)
+    scroll_click(chrome, cp932)
     text = wait_file(chrome.download_dir, "mn-map_cp932.csv").read_bytes().decode("cp932")
     assert "大阪市" in text and "北海道" in text and "市区町村コード" in text
 
@@ -331,7 +308,6 @@ def test_japan_map_payload_and_draw_time(chrome, server_url):
     navigation start to the map being drawn (pytest -s shows them); asserts only sane bounds."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from test_browser import wait_rendered
     chrome.get(server_url + "/")  # warm the browser cache for scripts, so the figure dominates the page load
     wait_rendered(chrome, "ov-page")
     chrome.get_log("performance")

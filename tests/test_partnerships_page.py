@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from helpers import find, full_data, layout_of, network, page_text, scroll_click, wait_rendered
 from smartcity.figures import partnerships as fig
 
 DOC = "002_dccbf011ea76040a.txt"
@@ -333,22 +334,8 @@ def test_fund_query(db):
 
 # ---------------------------------------------------------------- layout and callbacks
 
-def _find(component, cid):
-    """The component with id `cid` in a Dash tree (None if absent)."""
-    if getattr(component, "id", None) == cid:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, cid)
-            if found is not None:
-                return found
-    return None
-
-
 @pytest.mark.integration
 def test_layout_in_japanese(dash_app):
-    from test_app import layout_of, page_text
     with dash_app.server.test_request_context("/partnerships"):
         page = layout_of("partnerships")
     text = page_text(page)
@@ -357,14 +344,13 @@ def test_layout_in_japanese(dash_app):
     assert "002_dccbf011ea76040a.txt" in text and "000_abffb16396ac2a77.txt" in text
     assert "22.5億円" in text and "12年" in text and "9者" in text and "2023年4月20日" in text
     assert "市町村名の記載がないプロジェクト 4 件" in text
-    assert _find(page, "pp-period").value == "2023-12-31" and _find(page, "pp-programme").value == "all"
-    events = _find(page, "pp-events-graph").figure
+    assert find(page, "pp-period").value == "2023-12-31" and find(page, "pp-programme").value == "all"
+    events = find(page, "pp-events-graph").figure
     assert len([y for t in events.data for y in t.y]) == 16
 
 
 @pytest.mark.integration
 def test_layout_in_english_with_url_state(dash_app):
-    from test_app import layout_of, page_text
     with dash_app.server.test_request_context("/partnerships?lang=en&period=doc000&programme=smart_senior_life"):
         page = layout_of("partnerships", lang="en", period="doc000", programme="smart_senior_life")
     text = page_text(page)
@@ -372,20 +358,19 @@ def test_layout_in_english_with_url_state(dash_app):
     assert "¥2.25 billion" in text and "20 Apr 2023" in text and "partial list" in text
     assert "公民連携とプロジェクト" in text  # the title's Japanese second line only
     assert "企業・団体" not in text and "記載なし" not in text
-    assert _find(page, "pp-period").value == "doc000"
-    assert _find(page, "pp-programme").value == "smart_senior_life"
-    events = _find(page, "pp-events-graph").figure
+    assert find(page, "pp-period").value == "doc000"
+    assert find(page, "pp-programme").value == "smart_senior_life"
+    events = find(page, "pp-events-graph").figure
     assert sum(len(t.y) for t in events.data) == 15
-    z = list(_find(page, "pp-areas-graph").figure.data[0].z)
+    z = list(find(page, "pp-areas-graph").figure.data[0].z)
     assert set(z) == {0, 2}  # smart senior life only
 
 
 @pytest.mark.integration
 def test_layout_ignores_unknown_url_values(dash_app):
-    from test_app import layout_of
     with dash_app.server.test_request_context("/partnerships?period=x&programme=y"):
         page = layout_of("partnerships", period="x'; DROP TABLE ospf_events; --", programme="y")
-    assert _find(page, "pp-period").value == "2023-12-31" and _find(page, "pp-programme").value == "all"
+    assert find(page, "pp-period").value == "2023-12-31" and find(page, "pp-programme").value == "all"
 
 
 @pytest.mark.integration
@@ -409,42 +394,29 @@ def test_callbacks_update_values_only(dash_app):
 def test_period_and_programme_controls_update_url_and_values(chrome, server_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from test_browser import network, wait_rendered
-
-    def plot_data(graph_id: str):
-        return chrome.execute_script(
-            f"return document.querySelector('#{graph_id} .js-plotly-plot')._fullData"
-            ".map(t => ({x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,"
-            " z: t.z ? Array.from(t.z) : null}));")
-
-    def click(xpath: str):
-        element = chrome.find_element(By.XPATH, xpath)
-        chrome.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
-        element.click()
-
     chrome.get(server_url + "/partnerships")
     wait_rendered(chrome, "pp-page")
-    before = plot_data("pp-events-graph")
+    before = full_data(chrome, "pp-events-graph")
     assert sum(len(t["y"]) for t in before) == 16 and 3699 in before[0]["x"]
-    click("//*[@id='pp-period']//label[contains(., '資料000')]")
+    scroll_click(chrome, chrome.find_element(By.XPATH, "//*[@id='pp-period']//label[contains(., '資料000')]"))
     WebDriverWait(chrome, 20).until(lambda d: "period=doc000" in d.current_url)
-    WebDriverWait(chrome, 20).until(lambda d: sum(len(t["y"]) for t in plot_data("pp-events-graph")) == 15)
-    after = plot_data("pp-events-graph")
+    WebDriverWait(chrome, 20).until(lambda d: sum(len(t["y"]) for t in full_data(d, "pp-events-graph")) == 15)
+    after = full_data(chrome, "pp-events-graph")
     assert 2252 in after[0]["x"] and 3699 not in after[0]["x"]
     assert "資料000" in chrome.find_element(By.ID, "pp-events-note").text
 
-    z_before = plot_data("pp-areas-graph")[0]["z"]
-    click("//*[@id='pp-programme']//label[contains(., 'スマートシニアライフ')]")
+    z_before = full_data(chrome, "pp-areas-graph")[0]["z"]
+    programme = "//*[@id='pp-programme']//label[contains(., 'スマートシニアライフ')]"
+    scroll_click(chrome, chrome.find_element(By.XPATH, programme))
     WebDriverWait(chrome, 20).until(lambda d: "programme=smart_senior_life" in d.current_url)
-    WebDriverWait(chrome, 20).until(lambda d: plot_data("pp-areas-graph")[0]["z"] != z_before)
-    z_after = plot_data("pp-areas-graph")[0]["z"]
+    WebDriverWait(chrome, 20).until(lambda d: full_data(d, "pp-areas-graph")[0]["z"] != z_before)
+    z_after = full_data(chrome, "pp-areas-graph")[0]["z"]
     assert 3 in z_before and set(z_after) == {0, 2} and len(z_after) == len(z_before) == 72
     assert "period=doc000" in chrome.current_url  # both controls stay in the URL
 
     chrome.get(chrome.current_url)  # a shared address opens the same state
     wait_rendered(chrome, "pp-page")
-    assert sum(len(t["y"]) for t in plot_data("pp-events-graph")) == 15
-    assert set(plot_data("pp-areas-graph")[0]["z"]) == {0, 2}
+    assert sum(len(t["y"]) for t in full_data(chrome, "pp-events-graph")) == 15
+    assert set(full_data(chrome, "pp-areas-graph")[0]["z"]) == {0, 2}
     assert [e for e in chrome.get_log("browser") if e["level"] == "SEVERE"] == []
     assert network(chrome)[1] == []

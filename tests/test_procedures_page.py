@@ -3,10 +3,10 @@ layouts and the sort/measure callback, and a browser check that the controls red
 from __future__ import annotations
 
 
-import dash
 import pandas as pd
 import pytest
 
+from helpers import find, layout_of, network, page_text, scroll_click, wait_rendered
 from smartcity.figures import procedures as fig
 
 
@@ -125,16 +125,10 @@ def test_queries_match_the_database(db):
 
 # ---- layout and callback -----------------------------------------------------------------------------------------
 
-def layout_of(**query):
-    return dash.page_registry["pages.procedures"]["layout"](**query)
-
-
 @pytest.mark.integration
 def test_layout_shows_the_procedures_services_and_prefectural_figures(dash_app):
-    from test_app import page_text
-    from test_mynumber_page import find
     with dash_app.server.test_request_context("/procedures"):
-        page = layout_of(measure="nonsense", sort="nonsense")
+        page = layout_of("procedures", measure="nonsense", sort="nonsense")
     text = page_text(page)
     assert "行政手続きのオンライン化" in text
     assert "令和３年6月更新版" in text and "002_dccbf011ea76040a.txt" in text and "島しょ部を除く" in text
@@ -150,10 +144,8 @@ def test_layout_shows_the_procedures_services_and_prefectural_figures(dash_app):
 
 @pytest.mark.integration
 def test_layout_in_english(dash_app):
-    from test_app import page_text
-    from test_mynumber_page import find
     with dash_app.server.test_request_context("/procedures?lang=en&measure=online&sort=gap"):
-        page = layout_of(lang="en", measure="online", sort="gap")
+        page = layout_of("procedures", lang="en", measure="online", sort="gap")
     text = page_text(page)
     assert "Online administrative procedures" in text and "about 800,000 applications" in text
     assert "approximate" in text and "Tokyo excludes its island municipalities" in text
@@ -182,12 +174,11 @@ def test_controls_redraw_and_write_the_url(chrome, server_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from test_browser import network, wait_rendered
     chrome.get(server_url + "/procedures")
     wait_rendered(chrome, "proc-page")
     label = chrome.find_element(By.CSS_SELECTOR, "#proc-measure input[value='online'] + label, "
                                                  "label[for$='online']")
-    chrome.execute_script("arguments[0].click()", label)
+    scroll_click(chrome, label)
     WebDriverWait(chrome, 20).until(lambda d: "measure=online" in d.current_url)
     WebDriverWait(chrome, 20).until(lambda d: "オンライン手続き率" in d.execute_script(
         "return document.querySelector('#proc-rates-graph .js-plotly-plot').layout.xaxis.title.text"))

@@ -2,10 +2,10 @@
 the session database, layouts in Japanese and English, the kind filter callback and its URL in a browser."""
 from __future__ import annotations
 
-import dash
 import pandas as pd
 import pytest
 
+from helpers import graphs, layout_of, network, page_text, scroll_click, trace_names, wait_rendered, without_database
 from smartcity.figures import strategy as fig
 
 D = pd.Timestamp
@@ -166,29 +166,12 @@ def test_reference_tables_from_the_database(db):
 # --- layout and callback -------------------------------------------------------------------------------------------
 
 
-def layout(**query):
-    return dash.page_registry["pages.strategy"]["layout"](**query)
-
-
-def graphs(component) -> list:
-    found, stack = [], [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dash.dcc.Graph):
-            found.append(node)
-        children = getattr(node, "children", None)
-        if children is not None:
-            stack.extend(children if isinstance(children, list | tuple) else [children])
-    return found
-
-
 @pytest.mark.integration
 def test_layout_in_japanese_and_english(dash_app):
-    from test_app import page_text
     with dash_app.server.test_request_context("/strategy"):
-        ja = layout()
+        ja = layout_of("strategy")
     with dash_app.server.test_request_context("/strategy?lang=en"):
-        en = layout(lang="en")
+        en = layout_of("strategy", lang="en")
     assert ja.id == en.id == "st-page"
     tj, te = page_text(ja), page_text(en)
     assert "大阪スマートシティ戦略ver.1.0" in tj and "次世代型スマートシティOSAKA" in tj and "策定 2020年3月" in tj
@@ -208,7 +191,7 @@ def test_kind_filter_from_the_url_and_the_callback(dash_app):
     assert page.parse_kinds(None) == ["event", "plan", "target", "deadline"]
     assert page.parse_kinds("target,bogus,event") == ["event", "target"] and page.parse_kinds("") == []
     with dash_app.server.test_request_context("/strategy?kind=target,deadline"):
-        chosen = layout(kind="target,deadline")
+        chosen = layout_of("strategy", kind="target,deadline")
         figure, rows = page.filter_kinds(["plan"], "en")
         none, no_rows = page.filter_kinds([], "ja")
     timeline = [g for g in graphs(chosen) if g.id == "st-timeline-graph"][0]
@@ -225,27 +208,18 @@ def test_kind_filter_from_the_url_and_the_callback(dash_app):
 def test_unticking_a_kind_redraws_the_timeline_and_writes_the_url(chrome, server_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_browser import network, wait_rendered
     chrome.get(server_url + "/strategy")
     wait_rendered(chrome, "st-page")
-    names = "return document.querySelector('#st-timeline-graph .js-plotly-plot').data.map(t => t.name)"
-    assert chrome.execute_script(names) == ["出来事", "予定", "目標", "期限"]
-    box = chrome.find_element(By.ID, "_dbcprivate_checklist_st-kind_input_event")
-    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", box)
+    assert trace_names(chrome, "st-timeline-graph") == ["出来事", "予定", "目標", "期限"]
+    scroll_click(chrome, chrome.find_element(By.ID, "_dbcprivate_checklist_st-kind_input_event"))
     WebDriverWait(chrome, 20).until(lambda d: "kind=plan%2Ctarget%2Cdeadline" in d.current_url
                                     or "kind=plan,target,deadline" in d.current_url)
-    WebDriverWait(chrome, 20).until(lambda d: d.execute_script(names) == ["予定", "目標", "期限"])
+    WebDriverWait(chrome, 20).until(lambda d: trace_names(d, "st-timeline-graph") == ["予定", "目標", "期限"])
     assert network(chrome)[1] == []
 
 
 @pytest.mark.integration
 def test_missing_database_says_so_inside_the_page(dash_app, tmp_path):
-    from test_app import page_text
-    saved = dash_app.server.config["SMARTCITY_DB"]
-    dash_app.server.config["SMARTCITY_DB"] = str(tmp_path / "missing.duckdb")
-    try:
-        with dash_app.server.test_request_context("/strategy?lang=en"):
-            page = layout(lang="en")
-    finally:
-        dash_app.server.config["SMARTCITY_DB"] = saved
+    with without_database(dash_app, tmp_path), dash_app.server.test_request_context("/strategy?lang=en"):
+        page = layout_of("strategy", lang="en")
     assert page.id == "st-page" and "No database" in page_text(page)

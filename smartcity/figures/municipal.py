@@ -2,7 +2,6 @@
 municipality's My Number card rate against its prefecture and Japan, and its position among peers."""
 from __future__ import annotations
 
-import json
 import math
 import textwrap
 
@@ -108,42 +107,6 @@ def colorbar_title(measure: str, lang: str) -> str:
     """The colour bar's title for a measure."""
     m = MEASURES.get(measure, MEASURES[DEFAULT_MEASURE])
     return tr(m[2], m[3], lang)
-
-
-def _bounds(boundaries: pd.DataFrame) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of the boundary polygons."""
-    lons, lats = [], []
-
-    def walk(coords):
-        if coords and isinstance(coords[0], (int, float)):
-            lons.append(coords[0])
-            lats.append(coords[1])
-        else:
-            for c in coords:
-                walk(c)
-    for geom in boundaries["geometry_geojson"].dropna():
-        walk(json.loads(geom)["coordinates"])
-    return min(lons), min(lats), max(lons), max(lats)
-
-
-def fit_view(boundaries: pd.DataFrame, width: int, height: int, padding: float = 0.06) -> tuple[dict, float]:
-    """Centre and zoom (Web Mercator, 512-px tiles) that fit the polygons' extent into width x height pixels."""
-    west, south, east, north = _bounds(boundaries)
-    merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
-    dx = max(east - west, 1e-6) / 360
-    dy = max(merc(north) - merc(south), 1e-6) / (2 * math.pi)
-    zoom = min(math.log2(width * (1 - padding) / (512 * dx)), math.log2(height * (1 - padding) / (512 * dy)))
-    mid = (merc(north) + merc(south)) / 2
-    centre = {"lon": (west + east) / 2, "lat": math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)}
-    return centre, round(zoom, 2)
-
-
-def fit_map(fig: go.Figure, boundaries: pd.DataFrame, width: int, height: int) -> go.Figure:
-    """Fit a choropleth (figures.maps.choropleth) to its polygons and keep the colour bar clear of the mode bar."""
-    centre, zoom = fit_view(boundaries, width, height)
-    fig.update_layout(map={"center": centre, "zoom": zoom})
-    fig.update_traces(colorbar={"len": 0.8, "y": 0.45, "yanchor": "middle", "thickness": 12})
-    return fig
 
 
 # --- Page 1: adoption of the jointly procured systems -------------------------------------------------------------

@@ -10,12 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure
-from smartcity.figures.maps import BOUNDARY_CREDIT, choropleth
+from smartcity.figures.maps import choropleth
 from smartcity.i18n import tr
 
 GEO_NAMES = {"27000": ("大阪府", "Osaka Prefecture"), "13000": ("東京都", "Tokyo"), "00000": ("全国", "Japan")}
 GEO_ORDER = ["27000", "13000", "00000"]
 BIN_WIDTH = 2.0  # percentage points per histogram bar
+MAP_WIDTH = 700  # the map's width the view is fitted to (what the card has on a laptop screen, conservatively)
 
 
 def geo_name(code: str, lang: str) -> str:
@@ -69,36 +70,15 @@ def patch_lists(values: pd.DataFrame) -> tuple[list, list]:
 
 
 def issuance_map(boundaries: pd.DataFrame, values: pd.DataFrame, zrange: tuple[float, float], lang: str,
-                 height: int = 520) -> go.Figure:
-    """Choropleth of the issuance rate (Cividis, fixed colour range so dates compare)."""
+                 height: int = 520, width: int = MAP_WIDTH) -> go.Figure:
+    """Choropleth of the issuance rate (Cividis, fixed colour range so dates compare), fitted to the area's
+    polygons; English readers get the boundary credit translated beside the required Japanese one."""
     if boundaries.empty:
         return empty_figure(tr("境界データがありません", "No boundary data", lang))
-    fig = choropleth(boundaries, values, tr("交付率（%）", "Rate (%)", lang), zrange=zrange, height=height)
-    fig.update_traces(colorbar={"len": 0.8, "y": 0.45, "yanchor": "middle", "ticksuffix": " %"})
-    if lang == "en":  # the required Japanese credit stays; English readers get it translated beside it
-        fig.update_annotations(selector={"text": BOUNDARY_CREDIT},
-                               text=BOUNDARY_CREDIT + "<br>Source: MLIT National Land Numerical Information "
-                                                      "(administrative areas), processed")
-    fig.update_layout(map={"zoom": fit_zoom(boundaries, height)},
-                      meta={"label": tr("マイナンバーカード交付率の地図", "Map of My Number card issuance rates", lang)})
+    fig = choropleth(boundaries, values, tr("交付率（%）", "Rate (%)", lang), zrange=zrange, height=height,
+                     width=width, colorbar={"ticksuffix": " %"}, lang=lang)
+    fig.update_layout(meta={"label": tr("マイナンバーカード交付率の地図", "Map of My Number card issuance rates", lang)})
     return fig
-
-
-def fit_zoom(boundaries: pd.DataFrame, height: int, width: int = 700) -> float:
-    """A zoom that fits the features' centroids (padded, as their shapes reach beyond) into the map's height in Web
-    Mercator, and into a width the card has on a laptop screen."""
-    lon, lat = boundaries["centroid_lon"].dropna(), boundaries["centroid_lat"].dropna()
-    if lon.empty:
-        return 4.0
-
-    def merc(y: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(y) / 2))
-
-    lat_span = max(merc(lat.max()) - merc(lat.min()), 0.002) * 1.3  # radians of Mercator y
-    lon_span = max(math.radians(lon.max() - lon.min()), 0.002) * 1.3
-    world = 512 / (2 * math.pi)  # pixels per radian at zoom 0 (MapLibre's 512-pixel tiles)
-    zoom = min(math.log2(height / (lat_span * world)), math.log2(width / (lon_span * world)))
-    return round(zoom, 2)
 
 
 def trend_figure(trend: pd.DataFrame, selected: str | None, lang: str) -> go.Figure:

@@ -2,8 +2,6 @@
 transport and smart senior life areas, and the Digital Health Fund facts. Pure: DataFrame in, Figure/text out."""
 from __future__ import annotations
 
-import json
-import math
 import re
 
 import pandas as pd
@@ -428,47 +426,24 @@ def field_stage_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 # ---------------------------------------------------------------- maps
 
-def _coords(geometry: dict):
-    """Every (lon, lat) of a GeoJSON geometry."""
-    def walk(c):
-        if c and isinstance(c[0], (int, float)):
-            yield c
-        else:
-            for part in c:
-                yield from walk(part)
-    yield from walk(geometry.get("coordinates", []))
-
-
-def fit_view(boundaries: pd.DataFrame, height: int, width: int = 480, pad: float = 1.08) -> tuple[dict, float]:
-    """Centre and zoom that fit the boundaries' outer box into height x width pixels (web Mercator, 512-pixel
-    tiles)."""
-    points = [xy for g in boundaries["geometry_geojson"].dropna() for xy in _coords(json.loads(g))]
-    if not points:
-        return {"lon": 135.5, "lat": 34.65}, 8.0
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    lat_mid = (max(lats) + min(lats)) / 2
-    lon_span, lat_span = max(max(lons) - min(lons), 0.01) * pad, max(max(lats) - min(lats), 0.01) * pad
-    zoom = min(math.log2(width * 360 / (512 * lon_span)),
-               math.log2(height * 360 * math.cos(math.radians(lat_mid)) / (512 * lat_span)))
-    return {"lon": (max(lons) + min(lons)) / 2, "lat": lat_mid}, round(zoom, 2)
+MAP_SIZE = (720, 600)  # the maps' pixel size the view is fitted to (full-width cards)
 
 
 def category_map(boundaries: pd.DataFrame, values: pd.DataFrame, categories: list[tuple[str, str, str]],
-                 title: str, lang: str, height: int = 600) -> go.Figure:
+                 title: str, lang: str) -> go.Figure:
     """A choropleth of category codes 0..n-1 with a stepped colour scale whose legend names each category."""
     n = len(categories)
     scale = []
     for i, (_, _, colour) in enumerate(categories):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
-    fig = maps.choropleth(boundaries, values, title, zrange=(-0.5, n - 0.5), colorscale=scale, height=height)
-    centre, zoom = fit_view(boundaries, height)
-    fig.update_layout(map={"center": centre, "zoom": zoom})
-    fig.update_traces(colorbar={"title": {"text": _wrap(title, 12 if lang == "ja" else 22)},
-                                "tickvals": list(range(n)),
-                                "ticktext": [_wrap(tr(ja, en, lang), 10 if lang == "ja" else 18)
-                                             for ja, en, _ in categories],
-                                "thickness": 14, "len": 0.75},
-                      marker={"line": {"width": 0.7, "color": "#777777"}, "opacity": 0.95})
+    fig = maps.choropleth(boundaries, values, title, zrange=(-0.5, n - 0.5), colorscale=scale, width=MAP_SIZE[0],
+                          height=MAP_SIZE[1], lang=lang,
+                          colorbar={"title": {"text": _wrap(title, 12 if lang == "ja" else 22)},
+                                    "tickvals": list(range(n)),
+                                    "ticktext": [_wrap(tr(ja, en, lang), 10 if lang == "ja" else 18)
+                                                 for ja, en, _ in categories],
+                                    "thickness": 14})
+    fig.update_traces(marker={"line": {"width": 0.7, "color": "#777777"}, "opacity": 0.95})
     return fig
 
 
