@@ -239,6 +239,7 @@ def test_my_number_geography_from_the_url_and_the_callback(dash_app):
         bad = layout_of("kpi", indicator_id="mynumber_card_issuance_rate", geo="99999")
         figure, rows, status, target, sources = page.update_geography("27140", "mynumber_card_issuance_rate", "en")
         options = page.filter_geographies("堺", "27100", "mynumber_card_issuance_rate", "ja")
+        unknown = page.update_geography("99999", "mynumber_card_issuance_rate", "ja")
     assert "総務省「マイナンバーカード交付状況について」" in page_text(osaka_city)  # the open data's required credit
     names = [t.name for t in graphs(osaka_city)[0].figure.data]
     assert names[:3] == ["大阪市", "日本（比較）", "東京都（比較）"] and "目標" in names
@@ -249,7 +250,7 @@ def test_my_number_geography_from_the_url_and_the_callback(dash_app):
     assert set(rows[0]) == {c.field for c in page.columns("percent", "％")} and isinstance(page.columns(
         "percent", "％")[0], Col)
     assert [o["value"] for o in options if not o.get("disabled")] == ["27100", "27140"]
-    assert page.update_geography("99999", "mynumber_card_issuance_rate", "ja") == (dash.no_update,) * 5
+    assert unknown == (dash.no_update,) * 5
     geos = pd.DataFrame({"geo_code": ["27000", "27100"]})
     assert page.valid_geo("27100", geos, "27000") == "27100" and page.valid_geo("99999", geos, "27000") == "27000"
     assert page.valid_geo(None, geos, "27000") == "27000"
