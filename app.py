@@ -60,7 +60,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     """Navigation and the language switch (per app: module-level callbacks go only to the first app)."""
     app.callback(
         Output("nav-links", "children"), Output("nav-lang", "children"), Output("nav-lang", "lang"),
-        Output("nav-footer", "children"),
+        Output("nav-footer", "children"), Output("nav-brand", "children"), Output("nav-brand", "href"),
         Input("_pages_location", "pathname"), Input("_pages_location", "search"),
     )(navigation)
     app.clientside_callback(LANGUAGE_SWITCH, Output("nav-lang", "title"), Input("nav-lang", "n_clicks"),
@@ -77,7 +77,8 @@ def navigation(pathname: str | None, search: str | None):
     switch = "English" if lang == "ja" else "日本語"
     footer = tr("データは ETL が構築した DuckDB データベースから表示しています。出典は各グラフの下に記載しています。",
                 "Figures come from the DuckDB database built by the ETL; each chart names its source.", lang)
-    return links, switch, "en" if lang == "ja" else "ja", footer
+    brand = tr("大阪スマートシティ KPI", "Osaka Smart City KPI", lang)
+    return links, switch, "en" if lang == "ja" else "ja", footer, brand, "/" + suffix
 
 
 LANGUAGE_SWITCH = """function(n) {

@@ -32,7 +32,9 @@ def test_missing_database_says_so(dash_app, tmp_path):
 
 def test_navigation_in_both_languages():
     from app import navigation
-    links, switch, _, _ = navigation("/procedures", "?lang=en")
+    links, switch, _, _, brand, home = navigation("/procedures", "?lang=en")
+    assert (brand, home) == ("Osaka Smart City KPI", "/?lang=en")
+    assert navigation("/", "")[4:] == ("大阪スマートシティ KPI", "/")
     assert [link.children for link in links][:2] == ["Overview", "Municipal DX"]
     assert links[2].href == "/procedures?lang=en" and "active" in links[2].className
     assert switch == "日本語"
