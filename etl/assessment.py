@@ -83,6 +83,22 @@ def _fit(points: list[tuple[dt.date, float]], origin: dt.date) -> tuple[float, f
     return float(intercept), float(slope)
 
 
+def trend_line(observations: list[tuple[dt.date, float]], baseline_value: float | None = None,
+               baseline_date: dt.date | None = None) -> tuple[float, float] | None:
+    """The least-squares line of the observations since the baseline: (value at the baseline date, slope per year).
+
+    The baseline defaults to the first observation; with a single observation since the baseline the line runs from
+    the baseline to it. None when no line can be drawn. The dashboard draws the projection with this same function.
+    """
+    obs = sorted(observations)
+    if not obs:
+        return None
+    b_value = baseline_value if baseline_value is not None else obs[0][1]
+    b_date = baseline_date if baseline_date is not None else obs[0][0]
+    since = [(d, v) for d, v in obs if d >= b_date] or obs
+    return _fit(since if len(since) > 1 else [(b_date, b_value), *since], b_date)
+
+
 def assess(observations: list[tuple[dt.date, float]], target: Target | None, direction: str, frequency: str,
            as_of: dt.date) -> Assessment:
     """Assess one series (sorted or not) against its target."""
@@ -101,8 +117,7 @@ def assess(observations: list[tuple[dt.date, float]], target: Target | None, dir
         return Assessment("not_assessable", "no target set for this indicator", "目標が設定されていません", **base)
     b_value = target.baseline_value if target.baseline_value is not None else obs[0][1]
     b_date = target.baseline_date if target.baseline_date is not None else obs[0][0]
-    since = [(d, v) for d, v in obs if d >= b_date] or obs
-    fit = _fit(since if len(since) > 1 else [(b_date, b_value), *since], b_date)
+    fit = trend_line(obs, b_value, b_date)
     slope = fit[1] if fit else None
     projected = fit[0] + fit[1] * _years(b_date, target.target_date) if fit else None
     span = _years(b_date, target.target_date)

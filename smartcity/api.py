@@ -15,7 +15,7 @@ import duckdb
 from flask import Blueprint, Response, jsonify, request
 
 from smartcity import catalog, openapi
-from smartcity.db import connect
+from smartcity.db import connect, open_read_only
 from smartcity.export import ENCODINGS, csv_chunks
 from smartcity.settings import db_path
 from smartcity.tablequery import Filter, QueryError, count, select
@@ -168,7 +168,7 @@ def _rows_json(ds: catalog.Dataset, q: dict) -> Response:
 def _csv(ds: catalog.Dataset, q: dict) -> Response:
     sql, params = select(ds, q["filters"], q["sort"], q["limit"], q["offset"], q["columns"])
     db = _db()
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_read_only(db)
     try:
         cur = _execute(con, sql, params)
     except QueryError:

@@ -12,10 +12,15 @@ import pandas as pd
 SQL_DIR = Path(__file__).with_name("sql")
 
 
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection the caller closes (for a streamed response that outlives the request handler)."""
+    return duckdb.connect(str(path), read_only=True)
+
+
 @contextmanager
 def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit; a new one per use, so a swapped-in build is seen at once."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_read_only(path)
     try:
         yield con
     finally:

@@ -1,10 +1,10 @@
 """Figures and sentences about KPIs: sparklines, the summary of a policy group, and the indicator page's time series."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.assessment import trend_line
 from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure, with_source
 from smartcity.format import number
 
@@ -95,19 +95,10 @@ def trend_fit(obs: pd.DataFrame, baseline_value: float | None = None,
 
     Returns (value at the baseline date, slope per year), or None when no line can be drawn. The baseline defaults
     to the first observation; with a single observation since the baseline the line runs from the baseline to it."""
-    points = sorted(zip((pd.Timestamp(d).normalize() for d in obs["period_end"]), obs["value"].astype(float)))
-    if not points:
-        return None
-    b_date = _day(baseline_date) or points[0][0]
-    b_value = float(baseline_value) if not _missing(baseline_value) else points[0][1]
-    since = [p for p in points if p[0] >= b_date] or points
-    fitted = since if len(since) > 1 else [(b_date, b_value), *since]
-    xs = np.array([years_between(b_date, d) for d, _ in fitted])
-    ys = np.array([v for _, v in fitted])
-    if len(fitted) < 2 or np.ptp(xs) == 0:
-        return None
-    slope, intercept = np.polyfit(xs, ys, 1)
-    return float(intercept), float(slope)
+    points = [(pd.Timestamp(d).date(), float(v)) for d, v in zip(obs["period_end"], obs["value"])]
+    b_date = _day(baseline_date)
+    return trend_line(points, None if _missing(baseline_value) else float(baseline_value),
+                      b_date.date() if b_date is not None else None)
 
 
 def projection_points(assessment: pd.Series | dict, obs: pd.DataFrame) -> pd.DataFrame:
