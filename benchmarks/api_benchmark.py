@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from etl.settings import load_settings  # noqa: E402
+from common.settings import load_settings  # noqa: E402
 from smartcity import catalog  # noqa: E402
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from app import create_app  # noqa: E402
-from etl.settings import load_settings  # noqa: E402
+from common.settings import load_settings  # noqa: E402
 
 PAGES = {"/": "ov-page", "/mynumber?area=japan": "mn-page", "/mynumber": "mn-page", "/municipalities": "muni-page"}
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from etl.errors import EtlError
-from etl.settings import load_settings
+from common.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:

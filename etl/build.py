@@ -1,4 +1,5 @@
-"""The build: fetch, parse, load into a new DuckDB file, derive KPIs, validate, then swap it in atomically."""
+"""The build: plan and fetch every source, load each through its kind's loader into a new DuckDB file, derive and
+assess the KPIs, validate, then swap the file in atomically."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,15 +12,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import boundaries, kpi, mynumber, reference
+from common.settings import Settings
+from etl import kpi, loaders
 from etl.errors import EtlError, FileReport, Problem
-from etl.master import build_master, read_csv_dicts
-from etl.settings import Settings
-from etl.sources import LocalFile, fetch_all, load_manifest, sha256_of
+from etl.sources import LocalFile, fetch_all, load_manifest
 from etl.validate import validate
 
 SQL_DIR = Path(__file__).with_name("sql")
-ETL_VERSION = "2"
+ETL_VERSION = "3"
+REPOSITORY_KINDS = {"reference"}  # sources kept in this repository: not open data, never quarantined
 
 
 def build(settings: Settings, log: Callable[[str], None] = print, strict: bool = False) -> dict:
@@ -29,15 +30,18 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
     """
     started = time.perf_counter()
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    local = fetch_all(settings)
+    manifest = load_manifest(settings.manifest)
+    modules = {sid: loaders.loader_for(e["kind"], sid, settings.manifest) for sid, e in manifest.items()}
+    planned = [spec for sid, module in modules.items() for spec in module.plan(settings, sid, manifest[sid])]
+    local = fetch_all(settings, planned)
     log(f"sources: {len(local)} files ready ({_origins(local)})")
     tmp = settings.db_path.with_name(f".build-{os.getpid()}-{settings.db_path.name}")
     tmp.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(tmp)) as con:
-            summary = _load(con, settings, local, log)
+            summary = _load(con, settings, manifest, modules, local, log)
             if strict:
-                _fail_on_rejected(con)
+                _fail_on_rejected(con, manifest)
             validate(con)
             summary["duration_seconds"] = time.perf_counter() - started
             _build_info(con, settings, summary)
@@ -50,157 +54,81 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
     return summary
 
 
-def _fail_on_rejected(con: duckdb.DuckDBPyConnection) -> None:
+def _fail_on_rejected(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:
+    open_data = [sid for sid, e in manifest.items() if e["kind"] not in REPOSITORY_KINDS]
     rows = con.execute("""SELECT file, row_number, column_name, reason FROM rejected_row
-                          WHERE source_id = 'mynumbercard' ORDER BY file, row_number""").fetchall()
+                          WHERE source_id IN (SELECT unnest($ids)) ORDER BY file, row_number""",
+                       {"ids": open_data}).fetchall()
     if rows:
         raise EtlError([Problem(f, r, c, f"rejected (strict build): {reason}") for f, r, c, reason in rows])
 
 
 def _origins(local: list[LocalFile]) -> str:
-    counts = pd.Series([f.origin for f in local]).value_counts()
-    return ", ".join(f"{n} from {origin}" for origin, n in counts.items())
+    counts = pd.Series([f.origin for f in local], dtype=object).value_counts()
+    return ", ".join(f"{n} from {origin}" for origin, n in counts.items()) or "none"
 
 
-def _load(con: duckdb.DuckDBPyConnection, settings: Settings, local: list[LocalFile], log) -> dict:
+def _load(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict, modules: dict, local: list[LocalFile],
+          log) -> dict:
     con.execute((SQL_DIR / "schema.sql").read_text())
-    manifest = load_manifest()
-    _insert(con, "source", _sources(manifest))
-    by_id = {}
-    for f in local:
-        by_id.setdefault(f.spec.source_id, []).append(f)
+    for kind in dict.fromkeys(e["kind"] for e in manifest.values()):
+        ddl = loaders.schema_sql(kind)
+        if ddl:
+            con.execute(ddl)
+    loaders.insert(con, "source", _sources(manifest))
+    ctx = loaders.BuildContext(con, settings, log)
     reports: list[FileReport] = []
-
-    japan_file, osaka_file = by_id["boundaries_japan"][0], by_id["boundaries_osaka"][0]
-    excluded = {r["geo_code"]: r["reason"] for r in read_csv_dicts(settings.names_dir / "excluded_codes.csv")}
-    japan_report = _report(japan_file)
-    japan = boundaries.japan_layer(boundaries.read_features(japan_file.path, japan_file.spec.rel_path), excluded,
-                                   japan_report)
-    osaka_report = _report(osaka_file)
-    osaka_munis, osaka_wards = boundaries.osaka_layers(
-        boundaries.read_features(osaka_file.path, osaka_file.spec.rel_path), osaka_report)
-    reports += [japan_report, osaka_report]
-    master, resolver = build_master(japan, settings.names_dir)
-    _insert(con, "municipality", master)
-    log(f"master: {int((master.level == 'municipality').sum())} municipalities, "
-        f"{int((master.level == 'prefecture').sum())} prefectures, {int((master.level == 'ward').sum())} wards")
-
-    parsed = _parse_mynumber(by_id.get("mynumbercard", []), resolver, master)
-    reports += [p.report for p in parsed]
-    _insert(con, "source_file", _file_rows(reports))
-    issuance, types = mynumber.frames(parsed)
-    _insert(con, "mynumber_issuance", issuance)
-    _insert(con, "mynumber_type_total", types)
-    _insert(con, "municipality_name", _aliases(issuance, master))
-    _insert(con, "boundary", pd.concat([
-        boundaries.boundary_rows(osaka_munis, "osaka_municipality", "boundaries_osaka"),
-        boundaries.boundary_rows(osaka_wards, "osaka_ward", "boundaries_osaka"),
-        boundaries.boundary_rows(japan, "japan_municipality", "boundaries_japan"),
-    ]))
+    for sid, module in modules.items():
+        files = [f for f in local if f.spec.source_id == sid]
+        reports += module.load(ctx, sid, manifest[sid], files)
+    loaders.insert(con, "source_file", _file_rows(reports, local))
     rejected = [r for rep in reports for r in rep.rejected]
-    _insert(con, "rejected_row", pd.DataFrame(
+    loaders.insert(con, "rejected_row", pd.DataFrame(
         [{"source_id": r.source_id, "file": r.problem.file, "row_number": r.problem.row,
           "column_name": r.problem.column, "reason": r.problem.reason, "raw": r.raw} for r in rejected],
         columns=["source_id", "file", "row_number", "column_name", "reason", "raw"]))
-    for r in rejected:
+    for r in rejected[:50]:
         log(f"quarantined: {r.problem}")
-
-    geo_codes = set(master["geo_code"])
-    ref_reports = _load_tables(con, settings.reference_dir, geo_codes)
-    ref_reports += _load_tables(con, settings.kpi_dir, geo_codes)
-    _insert(con, "source_file", _file_rows(ref_reports))
-    con.execute((SQL_DIR / "observations.sql").read_text())
+    if len(rejected) > 50:
+        log(f"quarantined: … and {len(rejected) - 50} more (see rejected_row)")
+    con.execute((SQL_DIR / "kpi_views.sql").read_text())
+    _observations(con)
     kpi.write_assessments(con, settings.as_of)
-    snapshots = sorted({p.report.file.split("/")[1] for p in parsed})
-    return {"snapshots": snapshots, "files": len(local) + len(ref_reports), "rejected": len(rejected)}
+    return {"snapshots": ctx.facts.get("snapshots", []), "files": len(reports), "rejected": len(rejected)}
 
 
-def _report(f: LocalFile) -> FileReport:
-    return FileReport(f.spec.source_id, f.spec.rel_path, f.sha256, f.origin)
-
-
-def _parse_mynumber(files: list[LocalFile], resolver, master: pd.DataFrame) -> list[mynumber.Parsed]:
-    pref_codes = dict(zip(master.loc[master.level == "prefecture", "name_ja"],
-                          master.loc[master.level == "prefecture", "geo_code"]))
-    parsed = []
-    for f in files:
-        name = Path(f.spec.rel_path).name
-        if name == "all_localgovs.csv":
-            parsed.append(mynumber.parse_localgovs(f, resolver))
-        elif name == "all_prefectures.csv":
-            parsed.append(mynumber.parse_prefectures(f, pref_codes))
-        else:
-            parsed.append(mynumber.parse_types(f))
-    return parsed
-
-
-def _load_tables(con, folder: Path, geo_codes: set[str]) -> list[FileReport]:
-    reports = []
-    for spec in reference.load_specs(folder):
-        path = folder / spec.file
-        frame, report = reference.load_table(spec, folder, geo_codes, sha256_of(path) if path.is_file() else "0" * 64,
-                                             label=f"data/{folder.name}")
-        con.execute(reference.create_sql(spec))
-        _insert(con, spec.table, frame)
-        reports.append(report)
-    return reports
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert a DataFrame by column name; constraint violations name the table and the constraint."""
-    if frame.empty:
-        return
-    cols = ", ".join(f'"{c}"' for c in frame.columns)
-    con.register("_frame", frame)
-    try:
-        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _frame')
-    except duckdb.ConstraintException as exc:
-        raise EtlError(Problem(f"table {table}", None, None, f"constraint violated: {exc}")) from exc
-    finally:
-        con.unregister("_frame")
+def _observations(con: duckdb.DuckDBPyConnection) -> None:
+    """Run etl/sql/observations/<indicator_id>.sql, one file per indicator, named after it."""
+    known = {r[0] for r in con.execute("SELECT indicator_id FROM indicator").fetchall()}
+    for path in sorted((SQL_DIR / "observations").glob("*.sql")):
+        if path.stem not in known:
+            raise EtlError(Problem(f"etl/sql/observations/{path.name}", None, None,
+                                   f"no indicator {path.stem!r} in data/kpi/indicators.csv: a file derives the "
+                                   "observations of the indicator it is named after"))
+        con.execute(path.read_text(encoding="utf-8"))
 
 
 def _sources(manifest: dict) -> pd.DataFrame:
-    rows = [{"source_id": sid, "kind": e["kind"], "title_ja": e["title_ja"], "title_en": e["title_en"],
-             "url": e["url"], "publisher_ja": e["publisher_ja"], "publisher_en": e["publisher_en"],
-             "licence": e["licence"], "attribution": e["attribution"], "describes_date": e["describes_date"]}
-            for sid, e in manifest.items()]
-    rows.append({"source_id": "reference", "kind": "reference",
-                 "title_ja": "スマートシティ戦略文書から転記した数値（data/reference, data/kpi）",
-                 "title_en": "Figures transcribed from the strategy documents (data/reference, data/kpi)",
-                 "url": None, "publisher_ja": "大阪府・大阪市（戦略文書）", "publisher_en": "Osaka Prefecture and Osaka City",
-                 "licence": "see README (project licence for the transcription; documents by their publishers)",
-                 "attribution": "出典：大阪府・大阪市 スマートシティ戦略関係資料（各行に文書名と節を記載）",
-                 "describes_date": "per row"})
-    return pd.DataFrame(rows)
+    columns = ["title_ja", "title_en", "url", "publisher_ja", "publisher_en", "licence", "attribution",
+               "describes_date"]
+    return pd.DataFrame([{"source_id": sid, "kind": e["kind"], **{c: e.get(c) for c in columns},
+                          "url": e.get("url") or e.get("page")} for sid, e in manifest.items()])
 
 
-def _file_rows(reports: list[FileReport]) -> pd.DataFrame:
+def _file_rows(reports: list[FileReport], local: list[LocalFile]) -> pd.DataFrame:
+    releases = {f.spec.rel_path: f.spec.snapshot for f in local}
     return pd.DataFrame([{
         "file": r.file, "source_id": r.source_id,
-        "snapshot_date": mynumber.snapshot_date(r.file.split("/")[1]) if r.source_id == "mynumbercard" else None,
+        "snapshot_date": dt.datetime.strptime(releases[r.file], "%Y%m%d").date() if releases.get(r.file) else None,
         "sha256": r.sha256, "origin": r.origin, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
         "rows_quarantined": r.rows_quarantined} for r in reports])
-
-
-def _aliases(issuance: pd.DataFrame, master: pd.DataFrame) -> pd.DataFrame:
-    """Every spelling of a name as written in each source, with when it was seen."""
-    munis = issuance[issuance.level == "municipality"]
-    seen = (munis.groupby(["geo_code", "name_as_written"])["snapshot_date"].agg(["min", "max"]).reset_index()
-            .rename(columns={"name_as_written": "name_ja", "min": "first_seen", "max": "last_seen"}))
-    seen["source_id"] = "mynumbercard"
-    canon = master[master.level.isin(["municipality", "ward"])][["geo_code", "name_ja", "level"]].copy()
-    # municipalities are named after the national boundary file, wards after the Osaka one (both 2021-01-01)
-    canon["source_id"] = canon.pop("level").map({"municipality": "boundaries_japan", "ward": "boundaries_osaka"})
-    canon["first_seen"] = canon["last_seen"] = dt.date(2021, 1, 1)
-    return pd.concat([seen, canon], ignore_index=True)
 
 
 def _build_info(con, settings: Settings, summary: dict) -> None:
     snaps = summary["snapshots"]
     inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
     content = hashlib.sha256("\n".join([ETL_VERSION, *(f"{f} {s}" for f, s in inputs)]).encode()).hexdigest()
+    day = lambda s: dt.datetime.strptime(s, "%Y%m%d").date()  # noqa: E731
     con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
         dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), summary["duration_seconds"], settings.as_of,
-        ETL_VERSION, len(snaps), mynumber.snapshot_date(snaps[0]) if snaps else None,
-        mynumber.snapshot_date(snaps[-1]) if snaps else None, content])
+        ETL_VERSION, len(snaps), day(snaps[0]) if snaps else None, day(snaps[-1]) if snaps else None, content])

@@ -8,12 +8,12 @@ import pandas as pd
 
 from etl.assessment import Target, assess
 
-ANY_GEO = "*"
 
 
 def _targets(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Target]:
+    """Targets by (indicator, geography), as the view target_resolved applies the own-else-'*' rule."""
     rows = con.execute("""SELECT indicator_id, geo_code, target_value, CAST(target_date AS DATE),
-                                 baseline_value, CAST(baseline_date AS DATE) FROM target""").fetchall()
+                                 baseline_value, CAST(baseline_date AS DATE) FROM target_resolved""").fetchall()
     return {(r[0], r[1]): Target(r[2], r[3], r[4], r[5]) for r in rows}
 
 
@@ -27,7 +27,7 @@ def assessments(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     for ind, direction, frequency, headline in indicators:
         geos = {g for (i, g) in series if i == ind} | {headline}
         for geo in sorted(geos):
-            target = targets.get((ind, geo)) or targets.get((ind, ANY_GEO))
+            target = targets.get((ind, geo))
             result = assess(series.get((ind, geo), []), target, direction, frequency, as_of)
             rows.append({"indicator_id": ind, "geo_code": geo, **result.as_row(), "as_of": as_of})
     return pd.DataFrame(rows)

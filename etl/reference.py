@@ -103,7 +103,7 @@ def _cell(col: Column, text: str, geo_codes: set[str]):
 
 
 def load_table(spec: TableSpec, reference_dir: Path, geo_codes: set[str], sha256: str,
-               label: str = "data/reference") -> tuple[pd.DataFrame, FileReport]:
+               label: str = "data/reference", source_id: str = "reference") -> tuple[pd.DataFrame, FileReport]:
     """Parse and validate one reference CSV; any bad cell fails the build (these files are ours to fix).
 
     label: how messages name the folder (the path relative to the project root).
@@ -116,7 +116,7 @@ def load_table(spec: TableSpec, reference_dir: Path, geo_codes: set[str], sha256
     rows, header = read_rows(path, expected, name)
     extra = [h for h in header if h not in expected]
     problems = [Problem(name, 1, h, "column not described in data/reference/schema.toml") for h in extra]
-    report = FileReport("reference", name, sha256, "repository")
+    report = FileReport(source_id, name, sha256, "repository")
     records, keys = [], {}
     for row in rows:
         report.rows_read += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import tomllib
 
 from etl.errors import EtlError, Problem
-from etl.settings import Settings
+from common.settings import Settings
 
 MANIFEST = Path(__file__).with_name("manifest.toml")
 SNAPSHOT_DIR = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -41,9 +42,14 @@ class LocalFile:
 
 
 def load_manifest(path: Path = MANIFEST) -> dict:
-    """Read the source manifest (TOML)."""
+    """Read the source manifest (TOML): source id -> entry; every entry must name its kind."""
     with path.open("rb") as fh:
-        return tomllib.load(fh)["sources"]
+        sources = tomllib.load(fh)["sources"]
+    missing = [sid for sid, entry in sources.items() if not entry.get("kind")]
+    if missing:
+        raise EtlError([Problem(str(path), None, f"sources.{sid}.kind", "every source must name its kind")
+                        for sid in missing])
+    return sources
 
 
 def sha256_of(path: Path) -> str:
@@ -75,38 +81,60 @@ def _seen_sums(settings: Settings) -> dict[str, str]:
         return tomllib.load(fh)
 
 
-def discover_snapshots(settings: Settings, manifest: dict) -> list[str]:
-    """Snapshot dates (YYYYMMDD) found in the cache and the mirror, plus those the manifest knows."""
-    entry = manifest["mynumbercard"]
-    dates = {key.split("/")[0] for key in entry.get("sha256", {})}
+@dataclass(frozen=True)
+class Checksums:
+    """Where a file's expected checksum can come from, in order: the manifest, the mirror, first load."""
+
+    mirror: dict[str, str]
+    seen: dict[str, str]
+    seen_file: Path
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Checksums:
+        """The mirror's SHA256SUMS and the checksums recorded on first load."""
+        return cls(_mirror_sums(settings), _seen_sums(settings), settings.raw_cache / SEEN_FILE)
+
+    def expected(self, manifest_sums: dict[str, str], key: str, rel: str) -> tuple[str | None, str]:
+        """(sha256 or None, where it comes from) for a file known as `key` in the manifest and `rel` in the mirror."""
+        for sums, k, label in ((manifest_sums, key, "the manifest"), (self.mirror, rel, "the mirror's SHA256SUMS"),
+                               (self.seen, rel, f"the checksum recorded on first load ({self.seen_file})")):
+            if k in sums:
+                return sums[k], label
+        return None, "nothing"
+
+
+def discover_dated(settings: Settings, folder: str, known: set[str]) -> list[str]:
+    """Dated release folders (YYYYMMDD) found under `folder` in the cache and the mirror, plus those known."""
+    dates = set(known)
     for base in (settings.raw_cache, settings.mirror):
-        folder = base / entry["folder"] if base else None
-        if folder and folder.is_dir():
-            dates |= {p.name for p in folder.iterdir() if p.is_dir() and SNAPSHOT_DIR.match(p.name)}
+        where = base / folder if base else None
+        if where and where.is_dir():
+            dates |= {p.name for p in where.iterdir() if p.is_dir() and SNAPSHOT_DIR.match(p.name)}
     return sorted(dates)
 
 
-def planned_files(settings: Settings, manifest: dict | None = None) -> list[SourceFile]:
-    """Every file the build needs, in load order."""
-    manifest = manifest or load_manifest()
-    mirror_sums, seen = _mirror_sums(settings), _seen_sums(settings)
-    files = [
-        SourceFile(sid, entry["path"], entry["url"], entry["sha256"], None, "the manifest")
-        for sid, entry in manifest.items()
-        if entry["kind"] == "geojson"
-    ]
-    entry = manifest["mynumbercard"]
-    for date in discover_snapshots(settings, manifest):
+def dated_files(settings: Settings, source_id: str, entry: dict) -> list[SourceFile]:
+    """Every file of every dated release of a source: entry folder, files, sha256 table, url or urls per date.
+
+    A release found in the mirror that the manifest does not list is picked up with no code change; its checksum
+    comes from the mirror's SHA256SUMS when listed there, else it is recorded on first load and enforced later.
+    """
+    sums, known = entry.get("sha256", {}), Checksums.for_settings(settings)
+    files = []
+    for date in discover_dated(settings, entry["folder"], {k.split("/")[0] for k in sums}):
+        template = entry.get("urls", {}).get(date, entry.get("url", ""))
         for name in entry["files"]:
             key = f"{date}/{name}"
             rel = f"{entry['folder']}/{key}"
-            known, origin = next(((sums[k], label) for sums, k, label in (
-                (entry.get("sha256", {}), key, "the manifest"), (mirror_sums, rel, "the mirror's SHA256SUMS"),
-                (seen, rel, f"the checksum recorded on first load ({settings.raw_cache / SEEN_FILE})"))
-                if k in sums), (None, "nothing"))
-            files.append(SourceFile("mynumbercard", rel, entry["url"].format(date=date, file=name), known, date,
-                                    origin))
+            expected, origin = known.expected(sums, key, rel)
+            url = template.format(date=date, file=urllib.parse.quote(name)) if template else ""
+            files.append(SourceFile(source_id, rel, url, expected, date, origin))
     return files
+
+
+def single_file(source_id: str, entry: dict) -> list[SourceFile]:
+    """The one pinned file of a source with `path`, `url` and `sha256`."""
+    return [SourceFile(source_id, entry["path"], entry["url"], entry["sha256"], None, "the manifest")]
 
 
 def _download(url: str, dest: Path) -> None:
@@ -126,7 +154,7 @@ def fetch(spec: SourceFile, settings: Settings) -> LocalFile | None:
     for path, origin in candidates:
         if path.is_file():
             return _verified(spec, path, origin, settings)
-    if not settings.allow_download:
+    if not settings.allow_download or not spec.url:
         return None
     try:
         _download(spec.url, cached)
@@ -152,10 +180,10 @@ def _record_seen(settings: Settings, rel: str, digest: str) -> None:
         fh.write(f'"{rel}" = "{digest}"\n')
 
 
-def fetch_all(settings: Settings) -> list[LocalFile]:
+def fetch_all(settings: Settings, planned: list[SourceFile]) -> list[LocalFile]:
     """Fetch every planned file; stop with one message naming all missing sources."""
     local, missing = [], []
-    for spec in planned_files(settings):
+    for spec in planned:
         got = fetch(spec, settings)
         if got is None:
             missing.append(spec)
@@ -166,7 +194,8 @@ def fetch_all(settings: Settings) -> list[LocalFile]:
         raise EtlError([
             Problem(spec.rel_path, None, None,
                     f"source '{spec.source_id}' is missing: not in {settings.raw_cache}, not in the mirror ({where}), "
-                    f"and it could not be downloaded from {spec.url}")
+                    + (f"and it could not be downloaded from {spec.url}" if spec.url else
+                       "and the manifest gives no address to download it from"))
             for spec in missing
         ])
     return local

@@ -1,8 +1,8 @@
 """`python -m etl status`: what the current database holds and where it came from."""
 from __future__ import annotations
 
-from etl.settings import Settings
-from smartcity.db import connect
+from common.settings import Settings
+from common.duck import connect
 
 QUERIES = {
     "build": "SELECT built_at, round(duration_seconds, 1), as_of, snapshots, first_snapshot, last_snapshot FROM build_info",

@@ -42,6 +42,13 @@ CHECKS = [
         SELECT 'boundary japan_municipality', count(*) || ' features, expected one per municipality'
         FROM boundary WHERE layer = 'japan_municipality'
         HAVING count(*) <> (SELECT count(*) FROM municipality WHERE level = 'municipality')"""),
+    ("indicators without data", """
+        SELECT 'indicator ' || i.indicator_id,
+               'has no observation and no declared reason (no_observation_reason_en in data/kpi/indicators.csv); '
+               || 'its derivation belongs in etl/sql/observations/' || i.indicator_id || '.sql'
+        FROM indicator i
+        WHERE i.no_observation_reason_en IS NULL
+          AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)"""),
     ("assessments", """
         SELECT 'indicator ' || i.indicator_id, 'no assessment for the headline geography'
         FROM indicator i ANTI JOIN assessment a ON a.indicator_id = i.indicator_id AND a.geo_code = i.headline_geo_code"""),

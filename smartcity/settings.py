@@ -5,7 +5,7 @@ from pathlib import Path
 
 import flask
 
-from etl.settings import load_settings
+from common.settings import load_settings
 
 
 def db_path() -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.settings import PROJECT_ROOT, load_settings
+from common.settings import PROJECT_ROOT, load_settings
 
 os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -143,3 +143,22 @@ def chrome(tmp_path):
     driver.download_dir = tmp_path
     yield driver
     driver.quit()
+
+
+FIXTURE_MIRROR = FIXTURES / "mirror"
+FIXTURE_MANIFEST = FIXTURES / "manifest.toml"
+
+
+def fixture_settings(tmp: Path, mirror: Path = FIXTURE_MIRROR, **extra: str):
+    """Settings for a build of the tiny hand-made mirror (tests/fixtures/mirror) with its own manifest."""
+    return settings_for(tmp, mirror, SMARTCITY_MANIFEST=str(FIXTURE_MANIFEST), **extra)
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory) -> Path:
+    """A small database built from the tiny mirror: 54 municipalities, 3 My Number snapshots, one DX release.
+    Query, page and callback tests run on it, without ../shared."""
+    from etl.build import build
+    settings = fixture_settings(tmp_path_factory.mktemp("fixture"))
+    build(settings, log=lambda _: None)
+    return settings.db_path

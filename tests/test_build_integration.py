@@ -11,7 +11,7 @@ from conftest import add_snapshot, copy_mirror, settings_for
 
 from etl.build import build
 from etl.errors import EtlError
-from etl.settings import PROJECT_ROOT
+from common.settings import PROJECT_ROOT
 from etl.sources import sha256_of
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ import pytest
 
 from etl.errors import EtlError
 from etl.reference import create_sql, load_specs, load_table
-from etl.settings import PROJECT_ROOT
+from common.settings import PROJECT_ROOT
 
 GEO = {"27000", "00000", "13000", "27100"}
 

@@ -1,5 +1,5 @@
 -- Core schema of data/smartcity.duckdb. Reference tables (data/reference/*.csv) are created from
--- data/reference/schema.toml by etl/reference.py; everything else is declared here.
+-- data/reference/schema.toml by etl/reference.py; a source kind's own tables are declared in etl/loaders/<kind>.sql.
 
 CREATE TABLE source (
     source_id      VARCHAR PRIMARY KEY,
@@ -72,7 +72,7 @@ CREATE TABLE mynumber_issuance (
     name_as_written    VARCHAR NOT NULL,
     pref_as_written    VARCHAR,
     code_resolved_by   VARCHAR NOT NULL CHECK (code_resolved_by IN ('code', 'name')),
-    source_file        VARCHAR NOT NULL REFERENCES source_file (file),
+    source_file        VARCHAR NOT NULL,  -- reconciled with source_file by etl/validate.py
     source_row         BIGINT NOT NULL,
     PRIMARY KEY (snapshot_date, geo_code)
 );
@@ -85,7 +85,7 @@ CREATE TABLE mynumber_type_total (
     rate_published_pct DOUBLE NOT NULL,
     population_date    DATE NOT NULL,
     issued_date        DATE NOT NULL,
-    source_file        VARCHAR NOT NULL REFERENCES source_file (file),
+    source_file        VARCHAR NOT NULL,
     source_row         BIGINT NOT NULL,
     PRIMARY KEY (snapshot_date, category_ja)
 );

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.assessment import trend_line
+from common.trend import DAYS_PER_YEAR, trend_line
 from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure, with_source
 from smartcity.format import number
 
@@ -61,7 +61,6 @@ def group_sentence(group: pd.DataFrame, series: pd.DataFrame, lang: str) -> str:
 
 # --- The indicator page: time series with baseline, target, straight path and least-squares projection ----------
 
-DAYS_PER_YEAR = 365.25  # as etl/assessment.py
 MAIN_STYLE = {"color": "#D55E00", "dash": "solid", "symbol": "triangle-up"}  # a geography without its own style
 PATH_STYLE = {"color": "#555555", "dash": "dashdot"}
 PROJECTION_STYLE = {"color": "#009E73", "dash": "longdash"}

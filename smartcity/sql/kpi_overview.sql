@@ -7,5 +7,5 @@ SELECT i.indicator_id, i.name_ja, i.name_en, i.unit, i.unit_ja, i.policy_id, i.p
 FROM indicator i
 JOIN assessment a ON a.indicator_id = i.indicator_id AND a.geo_code = i.headline_geo_code
 JOIN municipality m ON m.geo_code = a.geo_code
-LEFT JOIN target t ON t.indicator_id = i.indicator_id AND t.geo_code IN (a.geo_code, '*')
+LEFT JOIN target_resolved t ON t.indicator_id = i.indicator_id AND t.geo_code = a.geo_code
 ORDER BY i.sort_order;

@@ -1,0 +1,50 @@
+"""Kind `mynumbercard`: My Number card issuance snapshots, one dated folder per snapshot (discovered, not listed)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from common.settings import Settings
+from etl import mynumber
+from etl.errors import FileReport
+from etl.loaders import BuildContext
+from etl.sources import LocalFile, SourceFile, dated_files
+
+
+def plan(settings: Settings, source_id: str, entry: dict) -> list[SourceFile]:
+    """Every file of every snapshot folder found in the cache, the mirror or the manifest."""
+    return dated_files(settings, source_id, entry)
+
+
+def load(ctx: BuildContext, source_id: str, entry: dict, files: list[LocalFile]) -> list[FileReport]:
+    """Parse every snapshot file and insert issuance rows, type totals and the names as written."""
+    master = ctx.require_master(source_id)
+    prefs = master[master.level == "prefecture"]
+    pref_codes = dict(zip(prefs.name_ja, prefs.geo_code))
+    parsed = []
+    for f in files:
+        name = Path(f.spec.rel_path).name
+        if name == "all_localgovs.csv":
+            parsed.append(mynumber.parse_localgovs(f, ctx.resolver))
+        elif name == "all_prefectures.csv":
+            parsed.append(mynumber.parse_prefectures(f, pref_codes))
+        else:
+            parsed.append(mynumber.parse_types(f))
+    issuance, types = mynumber.frames(parsed)
+    ctx.insert("mynumber_issuance", issuance)
+    ctx.insert("mynumber_type_total", types)
+    ctx.insert("municipality_name", _aliases(issuance, source_id))
+    ctx.facts["snapshots"] = sorted({f.spec.snapshot for f in files})
+    return [p.report for p in parsed]
+
+
+def _aliases(issuance: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    """Every spelling of a municipality's name in the snapshots, with when it was seen."""
+    if issuance.empty:
+        return issuance
+    munis = issuance[issuance.level == "municipality"]
+    seen = (munis.groupby(["geo_code", "name_as_written"])["snapshot_date"].agg(["min", "max"]).reset_index()
+            .rename(columns={"name_as_written": "name_ja", "min": "first_seen", "max": "last_seen"}))
+    seen["source_id"] = source_id
+    return seen

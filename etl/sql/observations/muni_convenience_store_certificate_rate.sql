@@ -1,0 +1,6 @@
+-- Municipal adoption rate of a resident service, Osaka vs Japan vs Tokyo (strategy slides).
+INSERT INTO observation
+SELECT 'muni_convenience_store_certificate_rate', geo_code, make_date(year, 12, 31), rate_pct, NULL, NULL, 'reference:municipal_service_adoption',
+       doc_ref(source_doc, source_section, source_line)
+FROM municipal_service_adoption
+WHERE service_id = 'convenience_store_certificate';
