@@ -52,5 +52,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         reference_dir=Path(env.get("SMARTCITY_REFERENCE_DIR", root / "data" / "reference")),
         allow_download=env.get("SMARTCITY_OFFLINE", "0") != "1",
         as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
-        manifest=Path(env.get("SMARTCITY_MANIFEST", root / "etl" / "manifest.toml")),
+        manifest=Path(env.get("SMARTCITY_MANIFEST", PROJECT_ROOT / "etl" / "manifest.toml")),
     )

@@ -56,13 +56,13 @@ def db(built) -> Path:
 
 
 def copy_mirror(real: Path, dest: Path) -> Path:
-    """A mirror made of links to the real files, so single files can be replaced by bad ones."""
-    (dest / "mynumbercard").mkdir(parents=True)
-    (dest / "boundaries").mkdir()
-    for f in (real / "boundaries").iterdir():
-        (dest / "boundaries" / f.name).symlink_to(f)
-    for snap in (real / "mynumbercard").iterdir():
-        (dest / "mynumbercard" / snap.name).symlink_to(snap, target_is_directory=True)
+    """A mirror made of links to the real files and release folders, so single ones can be replaced by bad ones."""
+    for top in real.iterdir():
+        if not top.is_dir():
+            continue
+        (dest / top.name).mkdir(parents=True)
+        for child in top.iterdir():
+            (dest / top.name / child.name).symlink_to(child, target_is_directory=child.is_dir())
     return dest
 
 
@@ -106,6 +106,8 @@ ALL_PAGES = {  # path -> (module in pages/, id of the element that shows the pag
     "/strategy": ("strategy", "st-page"),
     "/data": ("data", "data-page"),
     "/data?dataset=procedures&lang=en": ("data", "data-page"),
+    "/compare": ("compare", "cmp-page"),
+    "/compare?codes=27100,13101,01100&lang=en": ("compare", "cmp-page"),
 }
 PAGES = {path: marker for path, (module, marker) in ALL_PAGES.items()
          if (PROJECT_ROOT / "pages" / f"{module}.py").is_file()}
@@ -151,7 +153,7 @@ FIXTURE_MANIFEST = FIXTURES / "manifest.toml"
 
 def fixture_settings(tmp: Path, mirror: Path = FIXTURE_MIRROR, **extra: str):
     """Settings for a build of the tiny hand-made mirror (tests/fixtures/mirror) with its own manifest."""
-    return settings_for(tmp, mirror, SMARTCITY_MANIFEST=str(FIXTURE_MANIFEST), **extra)
+    return settings_for(tmp, mirror, **{"SMARTCITY_MANIFEST": str(FIXTURE_MANIFEST), **extra})
 
 
 @pytest.fixture(scope="session")

@@ -23,12 +23,11 @@ from common.settings import Settings
 from etl.errors import EtlError, Problem
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*")
-HERE = Path(__file__).parent
 
 
 def kinds() -> list[str]:
     """The source kinds that have a loader module."""
-    return sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_"))
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
 def loader_for(kind: str, source_id: str, manifest: Path) -> ModuleType:
@@ -41,9 +40,12 @@ def loader_for(kind: str, source_id: str, manifest: Path) -> ModuleType:
 
 
 def schema_sql(kind: str) -> str | None:
-    """The DDL of a kind's own tables (etl/loaders/<kind>.sql), if it has any."""
-    path = HERE / f"{kind}.sql"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The DDL of a kind's own tables (etl/loaders/<kind>.sql, beside its module), if it has any."""
+    for folder in __path__:
+        path = Path(folder) / f"{kind}.sql"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return None
 
 
 @dataclass
