@@ -17,6 +17,14 @@ QUERIES = {
         FROM mynumber_issuance""",
     "quarantine_localgovs": """
         SELECT count(*) FROM rejected_row WHERE file LIKE 'mynumbercard/%/all_localgovs.csv'""",
+    "releases": """
+        SELECT source_id, count(DISTINCT snapshot_date), min(snapshot_date), max(snapshot_date)
+        FROM source_file WHERE snapshot_date IS NOT NULL GROUP BY source_id ORDER BY source_id""",
+    "dx_files": """
+        SELECT f.snapshot_date, split_part(f.file, '/', 3), f.rows_read, f.rows_loaded, f.rows_quarantined,
+               count(DISTINCT r.row_number) AS rows_with_rejects
+        FROM source_file f LEFT JOIN rejected_row r USING (file)
+        WHERE f.source_id = 'dx_dashboard' GROUP BY ALL ORDER BY 1, 2""",
     "boundaries": """
         SELECT layer, count(*), count(*) FILTER (WHERE has_geometry) FROM boundary GROUP BY layer ORDER BY layer""",
     "rejected": "SELECT reason, count(*) FROM rejected_row GROUP BY reason ORDER BY count(*) DESC",
@@ -49,6 +57,13 @@ def print_status(settings: Settings) -> int:
     print(f"  municipality rows: {munis} loaded + {quarantined} quarantined = {munis + quarantined} "
           f"(= {snaps} snapshots x {(munis + quarantined) / snaps if snaps else 0:.0f}); {by_name} resolved by name")
     print(f"  prefecture rows: {prefs}, national rows: {nation}")
+    print("\ndated releases (folders discovered in the cache, the mirror or the manifest):")
+    for sid, n, first_r, last_r in q["releases"]:
+        print(f"  {sid:<20} {n:>3} ({first_r} .. {last_r})")
+    if q["dx_files"]:
+        print("\nDX progress release values (one per cell: read = loaded + quarantined):")
+        for release, name, read, loaded, quar, _ in q["dx_files"]:
+            print(f"  {release} {name:<40} read {read:>6} = loaded {loaded:>6} + quarantined {quar:>4}")
     print("\nboundaries (features, with geometry):")
     for layer, n, with_geom in q["boundaries"]:
         print(f"  {layer:<20} {n:>5} ({with_geom} with geometry)")
