@@ -9,10 +9,11 @@ import pandas as pd
 from dash import dcc, html
 
 from smartcity.components import Col, chart_card, missing, no_database, table_twin
+from smartcity.figures import dx as fdx
 from smartcity.figures import municipal as fm
 from smartcity.format import date
 from smartcity.i18n import bi, lang_of, tr
-from smartcity.queries import common, municipal
+from smartcity.queries import common, dx, municipal
 from smartcity.settings import db_path
 
 
@@ -25,6 +26,20 @@ dash.register_page(__name__, path_template="/municipality/<code>", name="市町�
 
 PREFIX = "mp"
 SERIES_KEY, PEERS_KEY, PROGRAMMES_KEY = f"{PREFIX}-series", f"{PREFIX}-peers", f"{PREFIX}-programmes"
+DX_KEY, PROCS_KEY, HOLDING_KEY = f"{PREFIX}-dx", f"{PREFIX}-procs", f"{PREFIX}-holding"
+DX_COLUMNS = [Col("group", "区分", "Group", wrap=True), Col("indicator", "項目", "Item", flex=2, wrap=True),
+              Col("value", "この市町村", "This municipality", flex=2, wrap=True),
+              Col("osaka", "大阪府内", "Osaka Prefecture", flex=2, wrap=True), Col("japan", "全国", "Japan", flex=2, wrap=True),
+              Col("peers", "人口規模の近い団体", "Similar-size peers", flex=2, wrap=True),
+              Col("description", "説明", "Description", flex=3, wrap=True)]
+PROCS_COLUMNS = [Col("group", "区分", "Group", wrap=True), Col("procedure", "手続", "Procedure", flex=3, wrap=True),
+                 Col("rate", "オンライン申請率（％）", "Online application rate (%)", True, wrap=True),
+                 Col("shown", "表示", "Shown as", wrap=True),
+                 Col("osaka_median", "大阪府内の中央値（％）", "Osaka median (%)", True, wrap=True),
+                 Col("japan_median", "全国の中央値（％）", "Japan median (%)", True, wrap=True),
+                 Col("peers_median", "人口規模の近い団体の中央値（％）", "Similar-size peers median (%)", True, wrap=True)]
+HOLDING_COLUMNS = [Col("who", "対象", "Who", flex=2, wrap=True), Col("kind", "値の種類", "Value", flex=2, wrap=True),
+                   Col("value", "保有率（％）", "Holding rate (%)", True)]
 SERIES_COLUMNS = [Col("name", "地域", "Area"), Col("geo_code", "コード", "Code"), Col("snapshot", "時点", "Snapshot"),
                   Col("rate", "交付率（％）", "Issuance rate (%)", True),
                   Col("cards_issued", "交付枚数", "Cards issued", True), Col("population", "人口", "Population", True)]
@@ -88,16 +103,20 @@ def layout(code: str | None = None, lang: str | None = None, **_query) -> html.D
     involved = municipal.involvement(db, code)
     src = common.sources(db).set_index("source_id").loc["mynumbercard"]
     mn_source_ja, mn_source_en = src.attribution.removeprefix("出典："), f"{src.title_en} — {src.publisher_en}"
+    dx_parts = _dx_parts(db, code, p, lang)
     return html.Div([
         _header(p, lang),
-        chart_card(SERIES_KEY, "マイナンバーカード交付率の推移（都道府県・全国との比較）",
+        dbc.Row([dbc.Col(chart_card(SERIES_KEY, "マイナンバーカード交付率の推移（都道府県・全国との比較）",
                    "My Number card issuance rate over time, against its prefecture and Japan",
                    fm.rate_series_figure(series, lang), _series_table(series, lang), SERIES_COLUMNS,
                    mn_source_ja, mn_source_en, lang,
                    note=tr("交付率＝交付枚数÷人口（住民基本台帳）。太い実線がこの市町村、破線・点線などが比較対象です。",
                            "Rate = cards issued ÷ population (resident register). The thick solid line is this "
-                           "municipality; the comparators differ by dash and marker.", lang)),
+                           "municipality; the comparators differ by dash and marker.", lang)), lg=8),
+                 dbc.Col(dx_parts["holding"], lg=4)]),
         _peers_card(p, peers, mn_source_ja, mn_source_en, lang),
+        dx_parts["profile"],
+        dx_parts["procs"],
         _programmes_card(p, involved, lang),
         dcc.Link(tr("← 市町村DX（地図）へ", "← Municipal DX (map)", lang), href=_link("/municipalities", lang),
                  id=f"{PREFIX}-back"),
@@ -205,3 +224,87 @@ def _programmes_card(p, involved: pd.DataFrame, lang: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody([html.H3(title, className="h6 card-title"), *body]), className="mb-4",
                     id=f"{PROGRAMMES_KEY}-card")
 
+
+
+# --- the Digital Agency's municipal DX release ------------------------------------------------------------------------
+
+
+def _dx_parts(db, code: str, p, lang: str) -> dict:
+    """The card holding rate (beside the issuance series), the 15 indicators in words and every procedure's online
+    application rate against the Osaka, Japan and peers medians."""
+    release = dx.release_date(db)
+    ind = dx.municipality_indicators(db, code)
+    if release is None or ind.empty or not ind["reported"].any() and (ind["not_reported_reason"] == "no_row").all():
+        note = missing("この市町村の自治体DX推進状況（デジタル庁）のデータがありません。",
+                       "No municipal DX figures (Digital Agency) for this municipality.", lang, DX_KEY)
+        return {"holding": html.Div(), "profile": note, "procs": html.Div()}
+    dists = pd.concat([dx.distributions(db, ("osaka", "japan")), dx.distribution(db, "peers", code)],
+                      ignore_index=True)
+    peers_n = dists.loc[dists["area"] == "peers", "n"]
+    n_peers = int(peers_n.iloc[0]) if len(peers_n) else 0
+    self_name = fm.name(p, lang)
+    src_ja, src_en = fdx.source(release, "ja"), fdx.source(release, "en")
+    date_note = fdx.source_note(lang)
+    low, high = municipal.PEER_BAND
+    peers_text = tr(f"人口規模の近い団体＝人口がこの市町村の {low:g}〜{high:g} 倍の全国 {n_peers} 団体（この市町村を含む、"
+                    "マイナンバーカード交付状況の最新時点の人口）。",
+                    f"Similar-size peers = the {n_peers} municipalities in Japan whose population is {low:g}x–{high:g}x "
+                    "this one's (itself included; population at the latest My Number snapshot).", lang) \
+        if n_peers else tr("人口が分からないため、人口規模の近い団体との比較はありません。",
+                           "The population is unknown, so there is no comparison with similar-size peers.", lang)
+    # the holding rate, beside (never joined with) the issuance series
+    holding = fdx.holding_rows(ind, dists, self_name, lang)
+    me = holding.iloc[0]["value"]
+    holding_card = dbc.Card(dbc.CardBody([
+        html.H3(tr("マイナンバーカード保有率（デジタル庁）", "My Number card holding rate (Digital Agency)", lang),
+                className="h6 card-title"),
+        html.P([html.Span(fdx.pct(me) if me is not None else tr("報告なし", "not reported", lang),
+                          className="fs-3 fw-bold me-2"),
+                tr(f"（{fdx.date_text(release, 'ja')}更新）", f"(updated {fdx.date_text(release, 'en')})", lang)],
+               className="mb-1", id=f"{HOLDING_KEY}-value"),
+        html.P(tr("保有率（デジタル庁、2024年）は住民のうちカードを保有している人の割合、左の交付率（総務省、2017〜2022年）は人口に"
+                  "対する交付枚数の割合です。定義も時点も異なるため、二つを一本の線につなげたり差し引いたりはできません。",
+                  "The holding rate (Digital Agency, 2024) is the share of residents who hold a card; the issuance "
+                  "rate beside it (MIC, 2017–2022) is cards issued per population. Their definitions and dates "
+                  "differ, so they are shown side by side and never joined into one series.", lang),
+               className="small", id=f"{HOLDING_KEY}-why"),
+        table_twin(HOLDING_KEY, holding, HOLDING_COLUMNS, lang),
+        html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang), tr("。", ". ", lang), date_note],
+               className="small text-body-secondary mt-2 mb-0", id=f"{HOLDING_KEY}-source"),
+    ]), className="mb-4", id=f"{HOLDING_KEY}-card")
+    # the 15 indicators in words
+    table = fdx.indicator_profile(ind, dists, lang)
+    booleans = ind[ind["value_type"] == "boolean"]
+    done = int((booleans["reported"] & booleans["value_bool"].fillna(False).astype(bool)).sum())
+    surveyed = int(booleans["reported"].sum())
+    summary = (tr(f"{self_name}は、推進体制・業務のDXの{len(booleans)}項目のうち {done} 項目を実施しています"
+                  f"（回答 {surveyed} 項目）。", f"{self_name} has {done} of the {len(booleans)} set-up and "
+                  f"operations items in place ({surveyed} answered).", lang))
+    items = [html.Li([html.Strong(f"{r.indicator}："if lang == "ja" else f"{r.indicator}: "), r.value])
+             for r in table.itertuples()]
+    profile = dbc.Card(dbc.CardBody([
+        html.H3(tr("自治体DXの取組状況（15項目）", "Municipal DX profile (15 items)", lang), className="h6 card-title"),
+        html.P(summary, className="small fw-semibold", id=f"{DX_KEY}-summary"),
+        html.Ul(items, className="small columns-lg-2", id=f"{DX_KEY}-list"),
+        html.P(peers_text, className="small text-body-secondary mb-1"),
+        html.Details([html.Summary(tr("表とダウンロード（大阪府内・全国・人口規模の近い団体との比較）",
+                                      "Table and download (with Osaka, Japan and similar-size peers)", lang)),
+                      table_twin(DX_KEY, table, DX_COLUMNS, lang, page_size=15)], open=False, className="small"),
+        html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang), tr("。", ". ", lang), date_note],
+               className="small text-body-secondary mt-2 mb-0", id=f"{DX_KEY}-source"),
+    ]), className="mb-4", id=f"{DX_KEY}-card")
+    # every procedure against the medians
+    comp = fdx.procedure_comparison(dx.municipality_procedures(db, code), dists)
+    handled = int(comp["reported"].sum())
+    procs = chart_card(
+        PROCS_KEY, "行政手続のオンライン申請率（大阪府内・全国・人口規模の近い団体の中央値との比較）",
+        "Online application rate of each procedure, against the Osaka, Japan and similar-size peers medians",
+        fdx.procedure_comparison_figure(comp, self_name, lang, has_peers=n_peers > 0), fdx.comparison_table(comp, lang),
+        PROCS_COLUMNS, f"{src_ja}。{fdx.DATE_NOTE[0]}", f"{src_en}. {fdx.DATE_NOTE[1]}", lang,
+        note=tr(f"オンライン申請率＝申請のうちオンラインで行われたものの割合。{len(comp)} 手続のうち {handled} 手続に値があります。"
+                "「⊘」の手続は取扱いなし・報告なしで、0 % ではありません（★を描きません）。中央値は値のある団体だけで計算しています。"
+                + peers_text,
+                f"Online application rate = share of applications made online. {handled} of the {len(comp)} "
+                "procedures have a value. '⊘' marks a procedure not handled / not reported here: it is not 0 % "
+                "(no star is drawn). Medians are over the municipalities with a value. " + peers_text, lang))
+    return {"holding": holding_card, "profile": profile, "procs": procs}

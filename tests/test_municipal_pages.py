@@ -296,7 +296,8 @@ def test_municipalities_layout_in_english_with_measure(dash_app):
 def test_measure_callback_patches_only_the_values(dash_app):
     from pages.municipalities import change_measure, open_profile
     with dash_app.server.test_request_context("/municipalities"):
-        patch, rows, source = change_measure("ai_ondemand", "ja")
+        patch, rows, source, *_ = change_measure("ai_ondemand", None, "osaka", "ja",
+                                                 {"area": "osaka", "measure": "mynumber"})
     ops = {tuple(op["location"]): op["params"]["value"] for op in patch.to_plotly_json()["operations"]}
     assert set(ops) == {("data", 0, "z"), ("data", 0, "text"), ("data", 0, "colorbar", "title", "text"),
                         ("data", 0, "colorbar", "dtick")}

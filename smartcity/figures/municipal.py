@@ -73,7 +73,7 @@ def fiscal_year(year, lang: str) -> str:
 
 
 def map_values(measures: pd.DataFrame, measure: str, lang: str) -> pd.DataFrame:
-    """(geo_code, name, measure, value, unit, basis, label) for one measure, in the map's order."""
+    """(geo_code, pref, name, measure, value, unit, shown, basis, label) for one measure, in the map's order."""
     measure = measure if measure in MEASURES else DEFAULT_MEASURE
     label_ja, label_en, _, _, unit_ja, unit_en = MEASURES[measure]
     unit = tr(unit_ja, unit_en, lang)
@@ -90,6 +90,8 @@ def map_values(measures: pd.DataFrame, measure: str, lang: str) -> pd.DataFrame:
     else:
         out["basis"] = tr("戦略文書に記載された件数", "count named in the strategy documents", lang)
         shown = [f"{int(v)} {unit}" if pd.notna(v) else "" for v in values]
+    out["pref"] = tr("大阪府", "Osaka", lang)
+    out["shown"] = [s if pd.notna(v) else tr("データなし", "no data", lang) for s, v in zip(shown, values)]
     no_data = tr("データなし", "no data", lang)
     out["label"] = [f"<b>{n}</b><br>{tr(label_ja, label_en, lang)}<br>"
                     + (f"{s}（{b}）" if lang == "ja" else f"{s} ({b})")

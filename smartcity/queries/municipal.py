@@ -63,3 +63,11 @@ def involvement(db: Path, code: str) -> pd.DataFrame:
 def map_sources(db: Path) -> pd.DataFrame:
     """Documents and sections behind each count measure of the map (measure, source_doc, titles, section, lines)."""
     return query(db, "municipal_map_sources")
+
+
+MAP_LAYERS = {"osaka": "osaka_municipality", "japan": "japan_municipality"}
+
+
+def map_codes(db: Path, area: str) -> list[str]:
+    """The codes of the area's map polygons in the figure's order ('osaka' or 'japan'; anything else is Osaka)."""
+    return query(db, "municipal_map_codes", {"layer": MAP_LAYERS.get(area, MAP_LAYERS["osaka"])})["geo_code"].tolist()
