@@ -17,6 +17,7 @@ NAV = [  # (path, Japanese, English)
     ("/", "概要", "Overview"),
     ("/municipalities", "市町村DX", "Municipal DX"),
     ("/procedures", "オンライン手続き", "Online procedures"),
+    ("/compare", "比較", "Compare"),
     ("/mynumber", "マイナンバーカード", "My Number card"),
     ("/partnerships", "公民連携", "Partnerships"),
     ("/strategy", "戦略", "Strategy"),
