@@ -24,7 +24,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from app import create_app  # noqa: E402
 from common.settings import load_settings  # noqa: E402
 
-PAGES = {"/": "ov-page", "/mynumber?area=japan": "mn-page", "/mynumber": "mn-page", "/municipalities": "muni-page"}
+PAGES = {"/": "ov-page", "/mynumber?area=japan": "mn-page", "/mynumber": "mn-page", "/municipalities": "muni-page",
+         "/municipalities?measure=proc:library_reservation": "muni-page",
+         "/municipalities?measure=dx:ai_adopted&area=japan": "muni-page",
+         "/municipality/27100": "mp-page", "/procedures": "proc-page", "/compare?codes=27100,27140,13101": "cmp-page"}
 
 
 def browser():
@@ -70,6 +73,7 @@ def main() -> None:
     """Serve the app and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", help="measure only the paths containing this text")
     args = parser.parse_args()
     from werkzeug.serving import make_server
     server = make_server("127.0.0.1", 0, create_app(load_settings().db_path).server, threaded=True)
@@ -79,9 +83,11 @@ def main() -> None:
     try:
         print(f"headless Chromium, 1366x768, cache cleared per run, {args.repeat} runs; compressed responses")
         for path, marker in PAGES.items():
+            if args.only and args.only not in path:
+                continue
             load(driver, base + path, marker)  # warm the server
             runs = [load(driver, base + path, marker) for _ in range(args.repeat)]
-            print(f"{path:<24} load median {statistics.median(r[0] for r in runs) * 1000:7.0f} ms"
+            print(f"{path:<50} load median {statistics.median(r[0] for r in runs) * 1000:7.0f} ms"
                   f"   transferred {runs[-1][1] / 1e6:5.2f} MB   largest callback response {runs[-1][2] / 1e3:7.1f} kB")
     finally:
         driver.quit()
