@@ -120,8 +120,7 @@ def layout(lang: str | None = None, measure: str | None = None, area: str | None
 
 def dx_source(db, lang: str) -> str:
     """The DX release's source line with its date, and the note that the date is the publication date."""
-    release = dx.release_date(db)
-    return fdx.source(release, lang) + tr("。", ". ", lang) + fdx.source_note(lang)
+    return fdx.credit(dx.release_date(db), lang)
 
 
 def map_source(db, measure: str, lang: str, area: str = "osaka") -> str:

@@ -11,6 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from smartcity import urlstate
 from smartcity.components import (Col, chart_card, column_defs, grid_id, missing, no_database, page_header, radio_group,
                                   rows)
+from smartcity.figures import dx as fdx
 from smartcity.figures import procedures as fig
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import procedures
@@ -130,11 +131,13 @@ def layout(lang: str | None = None, measure: str | None = None, sort: str | None
     rates, services, pref = procedures.rates(db), procedures.services(db), procedures.pref_online(db)
     parts = [
         page_header("行政手続きのオンライン化", "Online administrative procedures",
-                    "代表的な11手続きの市町村導入率とオンライン手続き率を大阪府・全国・東京都で比べ、住民向けサービスの2018→2022年の変化と、"
-                    "府の行政オンラインシステムの申請件数を示します。",
-                    "Eleven common procedures compared for Osaka, Japan and Tokyo (municipal adoption and online use), "
-                    "three resident services from 2018 to 2022, and applications to the prefecture's own online "
-                    "system.",
+                    "戦略資料の11手続き（2021年）の市町村導入率とオンライン手続き率を大阪府・全国・東京都で比べ、デジタル庁の公表"
+                    "（2024年）の同じ手続きと並べます。あわせて52手続きのオンライン申請率が府内市町村でどう分布するか（全国・東京都と比較）、"
+                    "住民向けサービスの2018→2022年の変化、府の行政オンラインシステムの申請件数を示します。",
+                    "The strategy slides' eleven procedures (2021: municipal adoption and online use) for Osaka, Japan "
+                    "and Tokyo, beside the Digital Agency's 2024 release; how the online application rates of 52 "
+                    "procedures spread across Osaka's municipalities against Japan and Tokyo; three resident services "
+                    "from 2018 to 2022; and applications to the prefecture's own online system.",
                     lang),
         dcc.Store(id=f"{PREFIX}-lang", data=lang),
         urlstate.url_sink(PREFIX),
@@ -288,23 +291,14 @@ def _unknown_message(unknown: list[tuple[str, str]], lang: str) -> dbc.Alert:
                      color="warning", className="small py-2 mt-2", id=f"{PREFIX}-input-message")
 
 
-def _date_text(value, lang: str) -> str:
-    day = pd.Timestamp(value)
-    return tr(f"{day.year}年{day.month}月{day.day}日", f"{day.day} {day.strftime('%B')} {day.year}", lang)
-
-
 def _dx_source(release: dict, lang: str) -> str:
-    """Source and credit of the release: publisher and title, the publication date from the data, that no survey
-    reference date is given, and the licence."""
-    date = _date_text(release["release_date"], lang)
+    """Source and credit of the release (smartcity.figures.dx.credit), the file used, and the licence."""
     licence = str(release.get("licence") or "")
     licence_ja, _, licence_en = licence.partition(" / ")
-    publisher = release.get("publisher_ja") or "デジタル庁「自治体DX推進状況ダッシュボード」"
-    return tr(f"{publisher}（{date}更新）の「市区町村毎のDX進捗状況_行政手続のオンライン申請率」を加工して作成。"
-              f"ファイルに調査基準日の記載はなく、日付は公表日。利用条件：{licence_ja}",
-              f"Digital Agency, “Local-government DX progress dashboard” (自治体DX推進状況ダッシュボード, updated {date}), "
-              "file of municipal online application rates, processed by this dashboard. The files state no survey "
-              f"reference date; the date is the publication date. Terms: {licence_en or licence_ja}", lang)
+    return fdx.credit(release["release_date"], lang) + tr(
+        f"「市区町村毎のDX進捗状況_行政手続のオンライン申請率」を加工して作成。利用条件：{licence_ja}",
+        f" From the file of municipal online application rates, processed by this dashboard. Terms: "
+        f"{licence_en or licence_ja}", lang)
 
 
 def _slides_source(rates: pd.DataFrame, lang: str) -> str:
@@ -319,7 +313,7 @@ def _slides_source(rates: pd.DataFrame, lang: str) -> str:
 
 def method_text(release: dict, lang: str) -> str:
     """How the 2024 figures beside the slides' 2021 ones are computed, and why they are not the same measure."""
-    date = _date_text(release["release_date"], lang)
+    date = fdx.date_text(release["release_date"], lang)
     return tr(
         "方法：2021年の数値は、戦略スライドが引用した内閣官房 政府CIOポータル（令和３年6月更新版）の表１ 市町村導入率"
         "（手続きのない団体を除いた市町村のうちオンラインシステムを導入した団体の割合）と表２ オンライン手続き率（申請総数のうち"

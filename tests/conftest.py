@@ -50,9 +50,15 @@ def built(tmp_path_factory, mirror):
 
 
 @pytest.fixture(scope="session")
-def db(built) -> Path:
-    """Path of the session's full database."""
+def full_db(built) -> Path:
+    """Path of the session's full database (integration tests: real figures of the whole mirror)."""
     return built[0].db_path
+
+
+@pytest.fixture(scope="session")
+def db(fixture_db) -> Path:
+    """The database of query, page and callback tests: the small build of the tiny fixture mirror (no ../shared)."""
+    return fixture_db
 
 
 def copy_mirror(real: Path, dest: Path) -> Path:
@@ -87,9 +93,17 @@ def project_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def dash_app(db):
-    """One app per test session (Dash hands module-level callbacks to the first app only)."""
+    """One app per test session (Dash hands module-level callbacks to the first app only), on the fixture database."""
     from app import create_app
     return create_app(db)
+
+
+@pytest.fixture(scope="session")
+def full_app(full_db):
+    """A second app on the full database, for layout tests of real nation-wide figures (call layouts inside
+    full_app.server.test_request_context(); callbacks stay registered with the first app)."""
+    from app import create_app
+    return create_app(full_db)
 
 
 ALL_PAGES = {  # path -> (module in pages/, id of the element that shows the page has rendered)
@@ -106,6 +120,12 @@ ALL_PAGES = {  # path -> (module in pages/, id of the element that shows the pag
     "/strategy": ("strategy", "st-page"),
     "/data": ("data", "data-page"),
     "/data?dataset=procedures&lang=en": ("data", "data-page"),
+    "/kpi/dx_most_used_32_online_share?geo=27100": ("kpi", "kpi-page"),
+    "/kpi/dx_mynumber_card_holding_rate?lang=en": ("kpi", "kpi-page"),
+    "/municipalities?measure=proc:library_reservation&area=japan": ("municipalities", "muni-page"),
+    "/municipalities?measure=dx:cio_appointed&lang=en": ("municipalities", "muni-page"),
+    "/municipality/01100?lang=en": ("municipality", "mp-page"),
+    "/procedures?group=childcare_elderly_26&lang=en": ("procedures", "proc-page"),
     "/compare": ("compare", "cmp-page"),
     "/compare?codes=27100,13101,01100&lang=en": ("compare", "cmp-page"),
 }

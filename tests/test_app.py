@@ -1,11 +1,9 @@
 """The app shell and the overview page: figures come from the database; responses are compressed."""
 from __future__ import annotations
 
-import pytest
 
 from helpers import layout_of, page_text, without_database
 
-pytestmark = pytest.mark.integration
 
 
 def test_overview_shows_figures_from_the_database(dash_app):

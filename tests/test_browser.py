@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from conftest import PAGES
 from helpers import network, wait_rendered
 
-pytestmark = [pytest.mark.integration, pytest.mark.browser]
+pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"

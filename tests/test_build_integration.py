@@ -17,30 +17,30 @@ from etl.sources import sha256_of
 pytestmark = pytest.mark.integration
 
 
-def one(db, sql, params=()):
-    with duckdb.connect(str(db), read_only=True) as con:
+def one(full_db, sql, params=()):
+    with duckdb.connect(str(full_db), read_only=True) as con:
         return con.execute(sql, params).fetchall()
 
 
-def test_every_snapshot_and_municipality_is_accounted_for(db):
-    (snaps, rows), = one(db, """SELECT count(DISTINCT snapshot_date), count(*) FROM mynumber_issuance
+def test_every_snapshot_and_municipality_is_accounted_for(full_db):
+    (snaps, rows), = one(full_db, """SELECT count(DISTINCT snapshot_date), count(*) FROM mynumber_issuance
                                WHERE level = 'municipality'""")
-    (quarantined,), = one(db, "SELECT count(*) FROM rejected_row WHERE file LIKE 'mynumbercard/%all_localgovs.csv'")
+    (quarantined,), = one(full_db, "SELECT count(*) FROM rejected_row WHERE file LIKE 'mynumbercard/%all_localgovs.csv'")
     assert snaps == 43
     assert rows + quarantined == 43 * 1741
-    assert one(db, "SELECT count(*) FROM source_file WHERE rows_read <> rows_loaded + rows_quarantined") == [(0,)]
+    assert one(full_db, "SELECT count(*) FROM source_file WHERE rows_read <> rows_loaded + rows_quarantined") == [(0,)]
 
 
-def test_missing_codes_are_resolved_by_name(db):
-    rows = one(db, """SELECT DISTINCT geo_code, name_as_written FROM mynumber_issuance
+def test_missing_codes_are_resolved_by_name(full_db):
+    rows = one(full_db, """SELECT DISTINCT geo_code, name_as_written FROM mynumber_issuance
                       WHERE code_resolved_by = 'name' AND level = 'municipality' ORDER BY 1""")
     assert rows == [("13381", "三宅村"), ("13401", "八丈町")]
 
 
-def test_osaka_rate_equals_sum_of_its_43_municipalities(db):
-    (pref_rate, pref_num, pref_den), = one(db, """SELECT value, numerator, denominator FROM observation
+def test_osaka_rate_equals_sum_of_its_43_municipalities(full_db):
+    (pref_rate, pref_num, pref_den), = one(full_db, """SELECT value, numerator, denominator FROM observation
         WHERE indicator_id = 'mynumber_card_issuance_rate' AND geo_code = '27000' AND period_end = DATE '2022-09-30'""")
-    (n, cards, pop), = one(db, """SELECT count(*), sum(cards_issued), sum(population) FROM mynumber_issuance i
+    (n, cards, pop), = one(full_db, """SELECT count(*), sum(cards_issued), sum(population) FROM mynumber_issuance i
         JOIN municipality m USING (geo_code)
         WHERE m.pref_code = '27' AND i.level = 'municipality' AND snapshot_date = DATE '2022-09-30'""")
     assert n == 43
@@ -48,53 +48,53 @@ def test_osaka_rate_equals_sum_of_its_43_municipalities(db):
     assert pref_rate == pytest.approx(100 * cards / pop) == pytest.approx(49.73, abs=0.01)
 
 
-def test_comparators_are_ordinary_observation_rows(db):
-    rows = dict(one(db, """SELECT geo_code, round(value, 1) FROM observation
+def test_comparators_are_ordinary_observation_rows(full_db):
+    rows = dict(one(full_db, """SELECT geo_code, round(value, 1) FROM observation
         WHERE indicator_id = 'mynumber_card_issuance_rate' AND period_end = DATE '2022-09-30'
           AND geo_code IN ('00000', '13000', '27000')"""))
     assert rows == {"00000": 49.0, "13000": 52.1, "27000": 49.7}
 
 
-def test_e_application_42_of_43_in_2023(db):
-    rows = one(db, """SELECT period_end, value, numerator, denominator FROM observation
+def test_e_application_42_of_43_in_2023(full_db):
+    rows = one(full_db, """SELECT period_end, value, numerator, denominator FROM observation
                       WHERE indicator_id = 'muni_e_application_adoption' ORDER BY period_end""")
     assert [r[1] for r in rows] == [8, 18, 32, 42]
     assert rows[-1][0].isoformat() == "2024-03-31" and rows[-1][3] == 43  # fiscal 2023 ends 2024-03-31
 
 
-def test_master_codes_names_and_kinds(db):
-    rows = {r[0]: r[1:] for r in one(db, """SELECT geo_code, lg_code, name_ja, name_en, kind FROM municipality
+def test_master_codes_names_and_kinds(full_db):
+    rows = {r[0]: r[1:] for r in one(full_db, """SELECT geo_code, lg_code, name_ja, name_en, kind FROM municipality
                                           WHERE geo_code IN ('27100', '27301', '01100', '27000', '00000', '27127')""")}
     assert rows["27100"] == ("271004", "大阪市", "Osaka City", "designated_city")
     assert rows["27301"] == ("273015", "島本町", "Shimamoto Town", "town")
     assert rows["01100"][0] == "011002"
     assert rows["27127"][3] == "ward"
-    counts = dict(one(db, "SELECT level, count(*) FROM municipality GROUP BY level"))
+    counts = dict(one(full_db, "SELECT level, count(*) FROM municipality GROUP BY level"))
     assert counts == {"nation": 1, "prefecture": 47, "municipality": 1741, "ward": 31}
-    names = one(db, "SELECT name_ja FROM municipality_name WHERE geo_code = '27321' ORDER BY name_ja")
+    names = one(full_db, "SELECT name_ja FROM municipality_name WHERE geo_code = '27321' ORDER BY name_ja")
     assert ("豊能町",) in names and ("豊能郡豊能町",) in names
 
 
-def test_boundaries(db):
-    counts = dict(one(db, "SELECT layer, count(*) FROM boundary GROUP BY layer"))
+def test_boundaries(full_db):
+    counts = dict(one(full_db, "SELECT layer, count(*) FROM boundary GROUP BY layer"))
     assert counts == {"osaka_municipality": 43, "osaka_ward": 31, "japan_municipality": 1741}
-    (geom,), = one(db, "SELECT geometry_geojson FROM boundary WHERE layer = 'osaka_municipality' AND geo_code = '27100'")
+    (geom,), = one(full_db, "SELECT geometry_geojson FROM boundary WHERE layer = 'osaka_municipality' AND geo_code = '27100'")
     assert '"type":"Polygon"' in geom.replace(" ", "") or "MultiPolygon" in geom
-    reasons = one(db, "SELECT count(*) FROM rejected_row WHERE source_id = 'boundaries_japan'")
+    reasons = one(full_db, "SELECT count(*) FROM rejected_row WHERE source_id = 'boundaries_japan'")
     assert reasons == [(10,)]  # 6 Northern Territories villages + 4 areas without a code
 
 
-def test_shared_borders_survive_simplification(db):
+def test_shared_borders_survive_simplification(full_db):
     import shapely
-    rows = one(db, "SELECT geometry_geojson FROM boundary WHERE layer = 'osaka_municipality'")
+    rows = one(full_db, "SELECT geometry_geojson FROM boundary WHERE layer = 'osaka_municipality'")
     geoms = [shapely.from_geojson(g) for (g,) in rows]
     union = shapely.union_all(geoms)
     overlap = sum(g.area for g in geoms) - union.area
     assert overlap < 1e-9  # a coverage: no overlaps after simplifying
 
 
-def test_kpi_model(db):
-    ids = {r[0] for r in one(db, "SELECT indicator_id FROM indicator")}
+def test_kpi_model(full_db):
+    ids = {r[0] for r in one(full_db, "SELECT indicator_id FROM indicator")}
     required = {"muni_e_application_adoption", "muni_e_application_population_coverage", "muni_chat_tool_adoption",
                 "muni_document_system_adoption", "muni_e_contract_adoption", "muni_line_extension_adoption",
                 "muni_online_system_adoption_rate", "muni_convenience_store_certificate_rate", "muni_e_payment_rate",
@@ -102,14 +102,14 @@ def test_kpi_model(db):
                 "strategy_projects_implemented", "smart_senior_tablets_lent", "orden_municipalities",
                 "core_system_standardization"}
     assert required <= ids
-    status = dict(one(db, """SELECT a.indicator_id, a.status FROM assessment a JOIN indicator i
+    status = dict(one(full_db, """SELECT a.indicator_id, a.status FROM assessment a JOIN indicator i
                              ON i.indicator_id = a.indicator_id AND i.headline_geo_code = a.geo_code"""))
     assert status["orden_municipalities"] == status["core_system_standardization"] == "not_assessable"
     assert status["mynumber_card_issuance_rate"] == "off_track"  # 49.7 % in 2022-09, goal ~100 % by 2023-03
-    (n,), = one(db, """SELECT count(DISTINCT geo_code) FROM assessment
+    (n,), = one(full_db, """SELECT count(DISTINCT geo_code) FROM assessment
                       WHERE indicator_id = 'mynumber_card_issuance_rate'""")
     assert n == 1741 + 47 + 1
-    assert one(db, "SELECT count(*) FROM target WHERE basis = 'assumption' AND assumption_reason IS NULL") == [(0,)]
+    assert one(full_db, "SELECT count(*) FROM target WHERE basis = 'assumption' AND assumption_reason IS NULL") == [(0,)]
 
 
 def test_status_command_reports_everything(built):

@@ -329,7 +329,6 @@ def test_no_database(cmp_app, tmp_path):
 
 # --- browser ----------------------------------------------------------------------------------------------------------
 
-@pytest.mark.integration
 @pytest.mark.browser
 def test_add_and_remove_write_the_address(chrome, server_url):
     from selenium.webdriver.common.by import By

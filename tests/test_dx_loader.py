@@ -34,48 +34,48 @@ def dx_value(db: Path, code: str, key: str, release: str = "2024-07-12"):
 # --- the real release (full mirror) -----------------------------------------------------------------------------
 
 @pytest.mark.integration
-def test_osaka_city_figures_match_the_release(db):
-    assert dx_value(db, "27100", "mynumber_card_holding_rate")[0] == 72
-    assert dx_value(db, "27100", "childcare_elderly_26_online_share")[0] == 42
-    assert dx_value(db, "27100", "most_used_32_online_share")[:3] == (68, 17, 25)
-    assert dx_value(db, "01100", "most_used_32_online_share")[:3] == (58, 14, 24)  # 札幌市, the first column
-    (obs,) = rows(db, """SELECT value, numerator, denominator FROM observation
+def test_osaka_city_figures_match_the_release(full_db):
+    assert dx_value(full_db, "27100", "mynumber_card_holding_rate")[0] == 72
+    assert dx_value(full_db, "27100", "childcare_elderly_26_online_share")[0] == 42
+    assert dx_value(full_db, "27100", "most_used_32_online_share")[:3] == (68, 17, 25)
+    assert dx_value(full_db, "01100", "most_used_32_online_share")[:3] == (58, 14, 24)  # 札幌市, the first column
+    (obs,) = rows(full_db, """SELECT value, numerator, denominator FROM observation
                          WHERE indicator_id = 'dx_most_used_32_online_share' AND geo_code = '27100'""")
     assert obs == (68.0, 17, 25)
 
 
 @pytest.mark.integration
-def test_every_value_of_the_release_is_accounted_for(db):
-    files = dict(rows(db, """SELECT split_part(file, '/', 3), rows_read FROM source_file
+def test_every_value_of_the_release_is_accounted_for(full_db):
+    files = dict(rows(full_db, """SELECT split_part(file, '/', 3), rows_read FROM source_file
                              WHERE source_id = 'dx_dashboard' AND rows_read = rows_loaded + rows_quarantined"""))
     assert files[COMPARISON] == 15 * 1741
     assert files[RATES] == 52 * 1741
     assert files["都道府県のDX進捗状況_都道府県比較.csv"] == 13 * 47
     assert files["都道府県のDX進捗状況_行政手続のオンライン申請率.csv"] == 30 * 47
-    reasons = dict(rows(db, """SELECT not_reported_reason, count(*) FROM dx_indicator_value
+    reasons = dict(rows(full_db, """SELECT not_reported_reason, count(*) FROM dx_indicator_value
                                WHERE NOT reported GROUP BY 1"""))
     assert reasons == {"not_surveyed": 8 * 7, "percent_sign_only": 2}  # eight Ishikawa towns, two bare '%'
 
 
 @pytest.mark.integration
-def test_empty_rate_is_not_handled_never_zero(db):
-    (empty, zero), = rows(db, """SELECT count(*) FILTER (WHERE value_as_written = ''),
+def test_empty_rate_is_not_handled_never_zero(full_db):
+    (empty, zero), = rows(full_db, """SELECT count(*) FILTER (WHERE value_as_written = ''),
                                        count(*) FILTER (WHERE value_as_written = '0%')
                                 FROM dx_application_rate WHERE NOT reported""")
     assert empty > 0 and zero == 0
-    assert rows(db, "SELECT count(*) FROM dx_application_rate WHERE reported AND rate_pct IS NULL") == [(0,)]
+    assert rows(full_db, "SELECT count(*) FROM dx_application_rate WHERE reported AND rate_pct IS NULL") == [(0,)]
 
 
 @pytest.mark.integration
-def test_aggregates_state_their_method(db):
-    got = dict(rows(db, """SELECT geo_code, round(value, 4) FROM observation
+def test_aggregates_state_their_method(full_db):
+    got = dict(rows(full_db, """SELECT geo_code, round(value, 4) FROM observation
                            WHERE indicator_id = 'dx_most_used_32_online_share' AND geo_code IN ('27000', '00000')"""))
-    (num, den), = rows(db, """SELECT sum(numerator), sum(denominator) FROM dx_indicator_value v
+    (num, den), = rows(full_db, """SELECT sum(numerator), sum(denominator) FROM dx_indicator_value v
                               JOIN municipality m USING (geo_code)
                               WHERE indicator_key = 'most_used_32_online_share' AND m.pref_code = '27'
                                 AND v.respondent = 'municipality'""")
     assert got["27000"] == round(100 * num / den, 4)  # pooled: Σ numerators / Σ denominators
-    methods = rows(db, "SELECT aggregate_method_en FROM indicator WHERE indicator_id LIKE 'dx_%'")
+    methods = rows(full_db, "SELECT aggregate_method_en FROM indicator WHERE indicator_id LIKE 'dx_%'")
     assert len(methods) == 7 and all(m and ("pooled" in m or "mean" in m) for (m,) in methods)
 
 

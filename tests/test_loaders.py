@@ -2,7 +2,6 @@
 target rule is defined once (target_resolved), and an indicator needs observations or a declared reason."""
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import duckdb

@@ -261,7 +261,6 @@ def test_fund_facts_in_both_languages():
 
 # ---------------------------------------------------------------- queries (session database)
 
-@pytest.mark.integration
 def test_membership_query(db):
     from smartcity.queries import partnerships as q
     frame = q.membership(db).set_index("date_text")
@@ -270,7 +269,6 @@ def test_membership_query(db):
     assert frame.loc["2023-12-31", "source_doc"] == DOC
 
 
-@pytest.mark.integration
 def test_event_queries(db):
     from smartcity.queries import partnerships as q
     periods = q.event_periods(db)
@@ -286,7 +284,6 @@ def test_event_queries(db):
     assert q.events(db, "1999-01-01").empty
 
 
-@pytest.mark.integration
 def test_pitch_and_project_queries(db):
     from smartcity.queries import partnerships as q
     pitches = q.pitches(db).set_index("date_text")
@@ -305,7 +302,6 @@ def test_pitch_and_project_queries(db):
     assert fields.loc["elderly_friendly", "stage"] == "pilot_and_implemented"
 
 
-@pytest.mark.integration
 def test_area_queries(db):
     from smartcity.queries import partnerships as q
     phases = q.ssl_phases(db)
@@ -324,7 +320,6 @@ def test_area_queries(db):
     assert values["27116"] == 3 and values["27216"] == 3 and values["27145"] == 2 and values["27141"] == 4
 
 
-@pytest.mark.integration
 def test_fund_query(db):
     from smartcity.queries import partnerships as q
     fund = q.fund(db).set_index("item_id")
@@ -334,7 +329,6 @@ def test_fund_query(db):
 
 # ---------------------------------------------------------------- layout and callbacks
 
-@pytest.mark.integration
 def test_layout_in_japanese(dash_app):
     with dash_app.server.test_request_context("/partnerships"):
         page = layout_of("partnerships")
@@ -349,7 +343,6 @@ def test_layout_in_japanese(dash_app):
     assert len([y for t in events.data for y in t.y]) == 16
 
 
-@pytest.mark.integration
 def test_layout_in_english_with_url_state(dash_app):
     with dash_app.server.test_request_context("/partnerships?lang=en&period=doc000&programme=smart_senior_life"):
         page = layout_of("partnerships", lang="en", period="doc000", programme="smart_senior_life")
@@ -366,14 +359,12 @@ def test_layout_in_english_with_url_state(dash_app):
     assert set(z) == {0, 2}  # smart senior life only
 
 
-@pytest.mark.integration
 def test_layout_ignores_unknown_url_values(dash_app):
     with dash_app.server.test_request_context("/partnerships?period=x&programme=y"):
         page = layout_of("partnerships", period="x'; DROP TABLE ospf_events; --", programme="y")
     assert find(page, "pp-period").value == "2023-12-31" and find(page, "pp-programme").value == "all"
 
 
-@pytest.mark.integration
 def test_callbacks_update_values_only(dash_app):
     from pages import partnerships as page
     with dash_app.server.test_request_context("/_dash-update-component"):
@@ -389,7 +380,6 @@ def test_callbacks_update_values_only(dash_app):
 
 # ---------------------------------------------------------------- browser
 
-@pytest.mark.integration
 @pytest.mark.browser
 def test_period_and_programme_controls_update_url_and_values(chrome, server_url):
     from selenium.webdriver.common.by import By

@@ -105,7 +105,6 @@ def test_prefecture_bars_say_approximate():
 
 # ---- queries on the session database -----------------------------------------------------------------------------
 
-@pytest.mark.integration
 def test_queries_match_the_database(db):
     from smartcity.queries import procedures
     frame = procedures.rates(db)
@@ -125,7 +124,6 @@ def test_queries_match_the_database(db):
 
 # ---- layout and callback -----------------------------------------------------------------------------------------
 
-@pytest.mark.integration
 def test_layout_shows_the_procedures_services_and_prefectural_figures(dash_app):
     with dash_app.server.test_request_context("/procedures"):
         page = layout_of("procedures", measure="nonsense", sort="nonsense")
@@ -142,7 +140,6 @@ def test_layout_shows_the_procedures_services_and_prefectural_figures(dash_app):
     assert len(find(page, {"type": "twin-grid", "chart": "proc-services"}).rowData) == 9
 
 
-@pytest.mark.integration
 def test_layout_in_english(dash_app):
     with dash_app.server.test_request_context("/procedures?lang=en&measure=online&sort=gap"):
         page = layout_of("procedures", lang="en", measure="online", sort="gap")
@@ -156,7 +153,6 @@ def test_layout_in_english(dash_app):
     assert find(page, "proc-rates-graph").figure.layout.xaxis.title.text == "Online-procedure rate (%)"
 
 
-@pytest.mark.integration
 def test_callback_redraws_chart_and_twin(dash_app):
     import pages.procedures as page
     with dash_app.server.test_request_context("/procedures"):
@@ -168,7 +164,6 @@ def test_callback_redraws_chart_and_twin(dash_app):
 
 # ---- browser -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.integration
 @pytest.mark.browser
 def test_controls_redraw_and_write_the_url(chrome, server_url):
     from selenium.webdriver.common.by import By
@@ -349,7 +344,7 @@ def test_layout_on_the_fixture_database_says_sources_method_and_unknown_values(d
     assert "group=nonsense" in page_text(find(page, "proc-input-message"))
     assert find(page, "proc-group").value == "most_used_32"
     source = page_text(find(page, "proc-dist-source"))
-    assert "デジタル庁「自治体DX推進状況ダッシュボード」（2024年7月12日更新）" in source and "調査基準日" in source
+    assert "デジタル庁「自治体DX推進状況ダッシュボード」（2024年7月12日更新）" in source and "調査の基準日" in source
     slides_source = page_text(find(page, "proc-slides-source"))
     assert "政府CIOポータル" in slides_source and "2024年7月12日更新" in slides_source
     assert "下限" in page_text(find(page, "proc-method")) and "島しょ部" in text
@@ -362,7 +357,6 @@ def test_layout_on_the_fixture_database_says_sources_method_and_unknown_values(d
     assert len(find(en, {"type": "twin-grid", "chart": "proc-dist"}).rowData) == 52 * 3
 
 
-@pytest.mark.integration
 def test_distribution_callback_whitelists_the_group(dash_app):
     import pages.procedures as page
     with dash_app.server.test_request_context("/procedures"):
@@ -375,7 +369,8 @@ def test_distribution_callback_whitelists_the_group(dash_app):
 
 
 @pytest.mark.integration
-def test_full_database_japan_has_1741_and_tokyo_53(db):
+def test_full_database_japan_has_1741_and_tokyo_53(full_db):
+    db = full_db
     from smartcity.queries import procedures
     stats = procedures.dx_distribution(db, release(db), "most_used_32")
     counts = stats.groupby("area_code")["n_municipalities"].max().to_dict()

@@ -136,7 +136,6 @@ def test_nest_fields_follows_parent_ids_in_order():
 # --- queries on the session database --------------------------------------------------------------------------------
 
 
-@pytest.mark.integration
 def test_reference_tables_from_the_database(db):
     from smartcity.queries import strategy
     versions = strategy.versions(db)
@@ -166,7 +165,6 @@ def test_reference_tables_from_the_database(db):
 # --- layout and callback -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.integration
 def test_layout_in_japanese_and_english(dash_app):
     with dash_app.server.test_request_context("/strategy"):
         ja = layout_of("strategy")
@@ -185,7 +183,6 @@ def test_layout_in_japanese_and_english(dash_app):
         "Service roll-out", "Data utilisation", "Municipal participation target"]
 
 
-@pytest.mark.integration
 def test_kind_filter_from_the_url_and_the_callback(dash_app):
     import pages.strategy as page
     assert page.parse_kinds(None) == ["event", "plan", "target", "deadline"]
@@ -203,7 +200,6 @@ def test_kind_filter_from_the_url_and_the_callback(dash_app):
 # --- browser -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.integration
 @pytest.mark.browser
 def test_unticking_a_kind_redraws_the_timeline_and_writes_the_url(chrome, server_url):
     from selenium.webdriver.common.by import By
@@ -218,7 +214,6 @@ def test_unticking_a_kind_redraws_the_timeline_and_writes_the_url(chrome, server
     assert network(chrome)[1] == []
 
 
-@pytest.mark.integration
 def test_missing_database_says_so_inside_the_page(dash_app, tmp_path):
     with without_database(dash_app, tmp_path), dash_app.server.test_request_context("/strategy?lang=en"):
         page = layout_of("strategy", lang="en")

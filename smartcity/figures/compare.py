@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from smartcity.figures import dx as fdx
 from smartcity.figures.common import OKABE_ITO, base_layout, empty_figure
 from smartcity.i18n import tr
 
@@ -55,19 +56,9 @@ def count_text(value) -> str:
     return f"{int(value):,}"
 
 
-def release_text(release: str, lang: str) -> str:
-    """'2024年7月12日更新' / 'updated 12 July 2024' from an ISO date."""
-    day = pd.Timestamp(release)
-    return tr(f"{day.year}年{day.month}月{day.day}日更新", f"updated {day.day} {day.strftime('%B')} {day.year}", lang)
-
-
 def source_text(source: dict, release: str, lang: str) -> str:
-    """The source line (without the leading 出典：): publisher, release date, and that it is a publication date."""
-    publisher = tr(source.get("publisher_ja") or "デジタル庁「自治体DX推進状況ダッシュボード」",
-                   source.get("publisher_en") or "Digital Agency, Local-government DX progress dashboard", lang)
-    return tr(f"{publisher}（{release_text(release, 'ja')}）。ファイルには調査の基準日の記載がなく、日付は公表日です。",
-              f"{publisher} ({release_text(release, 'en')}). The files state no survey reference date; the date is "
-              "the publication date.", lang)
+    """The source line (without the leading 出典：): the release's one credit line (smartcity.figures.dx.credit)."""
+    return fdx.credit(release, lang)
 
 
 def municipality_label(row, lang: str) -> str:

@@ -37,8 +37,8 @@ PCT_BINS = [(0, 25), (25, 50), (50, 75), (75, 100)]  # after a class of its own 
 HOLDING_BINS = [(0, 60), (60, 70), (70, 80), (80, 90), (90, 100)]  # the card holding rate runs about 50–94 %
 COUNT_BINS = [(0, 0), (1, 5), (6, 10), (11, 15), (16, 20), (21, 32)]
 SOURCE_JA = "デジタル庁「自治体DX推進状況ダッシュボード」"
-SOURCE_EN = "Digital Agency, Local-government DX progress dashboard (自治体DX推進状況ダッシュボード)"
-DATE_NOTE = ("公表ファイルには調査の基準日が記載されていないため、表示している日付は公表（更新）日です。",
+SOURCE_EN = "Digital Agency, “Local-government DX progress dashboard” (自治体DX推進状況ダッシュボード)"
+DATE_NOTE = ("公表ファイルには調査の基準日が記載されていないため、表示している日付は公表日（更新日）です。",
              "The published files state no survey reference date; the date shown is the publication (update) date.")
 
 
@@ -66,12 +66,18 @@ def date_text(release, lang: str) -> str:
 
 def source(release, lang: str) -> str:
     """The source line: 'デジタル庁「自治体DX推進状況ダッシュボード」（2024年7月12日更新）'."""
-    return tr(f"{SOURCE_JA}（{date_text(release, 'ja')}更新）", f"{SOURCE_EN}, updated {date_text(release, 'en')}", lang)
+    return tr(f"{SOURCE_JA}（{date_text(release, 'ja')}更新）", f"{SOURCE_EN} (updated {date_text(release, 'en')})", lang)
 
 
 def source_note(lang: str) -> str:
     """The note that the date shown is the publication date."""
     return tr(*DATE_NOTE, lang)
+
+
+def credit(release, lang: str) -> str:
+    """The one credit line for the release wherever its figures are shown: source, update date, and the note that
+    the files state no survey reference date."""
+    return source(release, lang) + tr("。", ". ", lang) + source_note(lang)
 
 
 def reason_text(reason, lang: str) -> str:
