@@ -1,19 +1,27 @@
-"""KPI assessment: status from a straight-line projection compared with the path from baseline to target.
+"""KPI assessment: the status of one series against its target, with one clear sentence saying why.
 
-The rules (also in docs/assessment.md):
-1. No target -> not_assessable; no observation -> not_assessable.
-2. Baseline = the target row's baseline, else the first observation.
-3. achieved: the latest value meets the target (>= for 'increase', <= for 'decrease').
-4. regressing: not achieved and the latest value is worse than the previous one.
-5. The trend line is a least-squares fit of the observations since the baseline (with one point: the line
-   from the baseline to it). projected_value = the line at the target date.
-6. on_track: the projection meets the target.
-7. at_risk: the projection misses, but the latest value is on or ahead of the straight path from baseline to
-   target (progress_ratio >= 1), or the projection covers at least 90 % of the change the target asks for.
-8. off_track: otherwise (also when the target date has passed with an observation after it and not achieved).
-9. not_assessable also when there is a single observation and no separate baseline (no trend can be drawn).
-Stale: the latest observation is older than the indicator's frequency allows (monthly 93 days, annual 550,
-irregular 730) at the as-of date.
+The rules (also in docs/assessment.md), checked in this order:
+1. not_assessable: no observation yet, or no target.
+2. achieved: the latest value meets the target (>= for 'increase', <= for 'decrease').
+3. regressing: the latest value is worse than the previous one.
+4. off_track: an observation on or after the target date has not met it.
+5. The projection (common/trend.py, the one rule the KPI chart draws too): the least-squares slope of the
+   observations of the last two years (at least the last two observations; with a single observation since the
+   baseline, the baseline and it), never against the latest change (after a rise the slope is >= 0, after a fall
+   <= 0), anchored at the latest observation and clamped to the indicator's bounds (lower_bound, upper_bound).
+   projected_value = that line at the target date; the reason says when it reaches the target (the fiscal year
+   for annual data, else the month), never a value past a bound.
+6. Awaiting data: when the latest observation is stale (older than its frequency allows at the as-of date:
+   monthly 93 days, annual 550, irregular 730) or the target date has passed with no observation on or after it,
+   a favourable verdict cannot rest on the old data: what would be on_track or at_risk is not_assessable and its
+   reason begins "データ更新待ち" / "awaiting new data"; so is a single observation with no separate baseline.
+   regressing and off_track stand (the last data already show the shortfall) and their reason says the data end there.
+7. not_assessable: a single observation and no separate baseline (no trend can be drawn).
+8. on_track: the projection meets the target by the target date.
+9. at_risk: the projection misses, but the latest value is on or ahead of the straight path from baseline to target
+   (progress_ratio >= 1), or the projection covers at least 90 % of the change the target asks for.
+10. off_track: otherwise.
+Every number in a reason carries its unit (assess() takes the indicator's unit and unit_ja).
 """
 from __future__ import annotations
 
@@ -22,7 +30,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from common.trend import trend_line, years_between as _years
+from common.trend import Projection, projection, years_between as _years
 
 STALE_DAYS = {"monthly": 93, "annual": 550, "irregular": 730}
 NEAR_MISS = 0.9
@@ -70,9 +78,36 @@ def _meets(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "increase" else value <= target
 
 
+@dataclass(frozen=True)
+class _Text:
+    """Numbers and dates in a reason, in one language, with units."""
+
+    lang: str
+    unit: str
+    unit_ja: str
+    frequency: str
+
+    def q(self, value: float) -> str:
+        """A value with its unit: '49.7 %', '42市町村', '42 municipalities', '30.5市町村'."""
+        if self.unit == "percent":
+            return f"{value:.1f} %"
+        text = f"{value:,.0f}" if np.isclose(value, round(value)) else f"{value:,.1f}"
+        unit = self.unit_ja if self.lang == "ja" else self.unit
+        return f"{text}{unit}" if self.lang == "ja" else f"{text} {unit}".rstrip()
+
+    def when(self, day: dt.date) -> str:
+        """When a projection reaches a value: the fiscal year for annual data, else the month."""
+        if self.frequency == "annual":
+            fiscal = day.year if day.month >= 4 else day.year - 1
+            return f"{fiscal}年度中" if self.lang == "ja" else f"in FY{fiscal}"
+        return f"{day.year}年{day.month}月" if self.lang == "ja" else f"in {day:%B %Y}"
+
+
 def assess(observations: list[tuple[dt.date, float]], target: Target | None, direction: str, frequency: str,
-           as_of: dt.date) -> Assessment:
-    """Assess one series (sorted or not) against its target."""
+           as_of: dt.date, unit: str = "", unit_ja: str = "", lower_bound: float | None = None,
+           upper_bound: float | None = None) -> Assessment:
+    """Assess one series (sorted or not) against its target; unit/unit_ja label the numbers of the reason, the
+    bounds keep the projection within the indicator's range."""
     obs = sorted(observations)
     if not obs:
         return Assessment("not_assessable", "no observation yet", "観測値がまだありません",
@@ -88,45 +123,84 @@ def assess(observations: list[tuple[dt.date, float]], target: Target | None, dir
         return Assessment("not_assessable", "no target set for this indicator", "目標が設定されていません", **base)
     b_value = target.baseline_value if target.baseline_value is not None else obs[0][1]
     b_date = target.baseline_date if target.baseline_date is not None else obs[0][0]
-    fit = trend_line(obs, b_value, b_date)
-    slope = fit[1] if fit else None
-    projected = fit[0] + fit[1] * _years(b_date, target.target_date) if fit else None
+    proj = projection(obs, b_value, b_date, lower_bound, upper_bound)
+    projected = proj.value_at(target.target_date) if proj else None
     span = _years(b_date, target.target_date)
-    path = b_value + (target.target_value - b_value) * min(_years(b_date, latest_date) / span, 1.0) if span > 0 else None
-    change = target.target_value - b_value
+    path = (b_value + (target.target_value - b_value) * min(_years(b_date, latest_date) / span, 1.0)
+            if span > 0 else None)
     progress = (latest - b_value) / (path - b_value) if path is not None and not np.isclose(path, b_value) else None
     ratio = latest / target.target_value if target.target_value else None
-    fields = dict(base, slope_per_year=slope, baseline_value=b_value, baseline_date=b_date,
-                  target_value=target.target_value, target_date=target.target_date, path_value_at_latest=path,
-                  projected_value=projected, value_target_ratio=ratio, progress_ratio=progress)
-    return Assessment(*_status(latest, previous, projected, progress, change, b_value, target, direction,
-                               latest_date), **fields)
+    fields = dict(base, slope_per_year=proj.slope_per_year if proj else None, baseline_value=b_value,
+                  baseline_date=b_date, target_value=target.target_value, target_date=target.target_date,
+                  path_value_at_latest=path, projected_value=projected, value_target_ratio=ratio,
+                  progress_ratio=progress)
+    unobserved = as_of > target.target_date and latest_date < target.target_date
+    texts = {lang: _Text(lang, unit, unit_ja, frequency) for lang in ("ja", "en")}
+    status, en, ja = _status(obs, proj, progress, b_value, target, direction, stale, unobserved, as_of, texts)
+    return Assessment(status, en, ja, **fields)
 
 
-def _status(latest, previous, projected, progress, change, b_value, target, direction, latest_date):
+def _status(obs, proj: Projection | None, progress, b_value, target: Target, direction, stale: bool,
+            unobserved: bool, as_of: dt.date, texts: dict) -> tuple[str, str, str]:
     """(status, reason_en, reason_ja) by the rules in the module docstring."""
-    tv = target.target_value
+    (latest_date, latest), previous = obs[-1], (obs[-2][1] if len(obs) > 1 else None)
+    tv, td = target.target_value, target.target_date
+    J, E = texts["ja"], texts["en"]
+    at_ja, at_en = f"{J.q(latest)}（{latest_date}）", f"{E.q(latest)} on {latest_date}"
     if _meets(latest, tv, direction):
-        return "achieved", f"latest value {latest:g} meets the target {tv:g}", f"最新値 {latest:g} が目標 {tv:g} に達しています"
-    if previous is not None and not np.isclose(latest, previous) and _meets(previous, latest, direction) is True \
-            and not _meets(latest, previous, direction):
-        return ("regressing", f"latest value {latest:g} is worse than the previous {previous:g}",
-                f"最新値 {latest:g} が前回 {previous:g} より悪化しています")
-    if latest_date >= target.target_date:
-        return ("off_track", f"the target date {target.target_date} has passed without reaching {tv:g}",
-                f"目標期日 {target.target_date} を過ぎても {tv:g} に達していません")
-    if projected is not None and _meets(projected, tv, direction):
-        return ("on_track", f"the trend projects {projected:.4g} by {target.target_date}, meeting the target {tv:g}",
-                f"趨勢を延ばすと {target.target_date} に {projected:.4g} となり目標 {tv:g} に達する見込みです")
-    covered = (projected - b_value) / change if projected is not None and change else None
+        return ("achieved", f"the latest value, {at_en}, meets the target of {E.q(tv)}",
+                f"最新値 {at_ja}が目標 {J.q(tv)} に達しています")
+    # the data end long ago, or the target date has passed without an observation: say so
+    note_ja = ("（目標期日以降の観測値はまだありません）" if unobserved else
+               f"（評価基準日 {as_of} までにこれより新しい観測値はありません）" if stale else "")
+    note_en = (" (there is no observation since the target date yet)" if unobserved else
+               f" (no newer observation as of {as_of})" if stale else "")
+    if previous is not None and not np.isclose(latest, previous) and not _meets(latest, previous, direction):
+        return ("regressing", f"the latest value, {at_en}, is worse than the previous {E.q(previous)}{note_en}",
+                f"最新値 {at_ja}が前回の {J.q(previous)} より悪化しています{note_ja}")
+    if latest_date >= td:
+        return ("off_track", f"the observation of {latest_date}, after the target date {td}, is {E.q(latest)}, "
+                             f"short of the target of {E.q(tv)}",
+                f"目標期日 {td} を過ぎた {latest_date} の観測値 {J.q(latest)} が目標 {J.q(tv)} に届いていません")
+    waiting = None
+    if unobserved:
+        waiting = (f"awaiting new data: there is no observation since the target date {td} (the latest is "
+                   f"{at_en}), so whether the target of {E.q(tv)} was met waits for new data",
+                   f"データ更新待ち：目標期日 {td} 以降の観測値がなく（最新は {latest_date} の {J.q(latest)}）、目標 {J.q(tv)} に"
+                   "達したかどうかは新しいデータで判定します")
+    elif stale:
+        waiting = (f"awaiting new data: the latest observation ({at_en}) is out of date as of {as_of}, so no "
+                   "status is given until new data arrive",
+                   f"データ更新待ち：最新の観測値は {latest_date} の {J.q(latest)} で、評価基準日 {as_of} には古いため、"
+                   "新しいデータが入るまで判定しません")
+    if proj is None:
+        if waiting:
+            return ("not_assessable", *waiting)
+        return ("not_assessable", f"only one observation ({at_en}) and no separate baseline, so no trend can be "
+                                  "drawn yet",
+                f"観測値が {latest_date} の {J.q(latest)} の1つだけで基準値もないため、趨勢を引けません")
+    projected = proj.value_at(td)
+    if _meets(projected, tv, direction):
+        if waiting:
+            return ("not_assessable", *waiting)
+        reach = proj.date_reaching(tv) or td
+        return ("on_track", f"extending the recent trend from the latest value ({at_en}), it reaches the target "
+                            f"of {E.q(tv)} {E.when(reach)}, before the target date {td}",
+                f"最新値 {at_ja}から直近の趨勢を延ばすと、{J.when(reach)}に目標 {J.q(tv)} に達する見込みです"
+                f"（目標期日 {td}）")
+    change = tv - b_value
+    covered = (projected - b_value) / change if change else None
     if (progress is not None and progress >= 1) or (covered is not None and covered >= NEAR_MISS):
-        return ("at_risk", f"on or near the path, but the trend projects {projected:.4g} against the target {tv:g}",
-                f"経路上またはその近くにありますが、趨勢では {projected:.4g} で目標 {tv:g} に届きません")
-    if projected is None:
-        return ("not_assessable", "one observation and no separate baseline: no trend can be drawn yet",
-                "観測値が1つで基準値もないため、趨勢を判定できません")
-    return ("off_track", f"the trend projects {projected:.4g} by {target.target_date}, short of the target {tv:g}",
-            f"趨勢では {projected:.4g}（{target.target_date}）で、目標 {tv:g} に届きません")
+        if waiting:
+            return ("not_assessable", *waiting)
+        return ("at_risk", f"the latest value ({at_en}) is on or near the path to the target, but the recent trend "
+                           f"reaches only {E.q(projected)} by {td}, short of the target of {E.q(tv)}",
+                f"最新値 {at_ja}は目標への経路上またはその近くにありますが、直近の趨勢では {td} に "
+                f"{J.q(projected)} で、目標 {J.q(tv)} に届きません")
+    return ("off_track", f"extending the recent trend from the latest value ({at_en}) gives {E.q(projected)} by {td}, "
+                         f"short of the target of {E.q(tv)}{note_en}",
+            f"最新値 {at_ja}から直近の趨勢を延ばしても {td} に {J.q(projected)} で、目標 {J.q(tv)} に"
+            f"届きません{note_ja}")
 
 
 def _target_fields(target: Target | None) -> dict:

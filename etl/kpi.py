@@ -19,16 +19,18 @@ def _targets(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Target]:
 
 def assessments(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     """One assessment per indicator and geography with observations, plus the headline geography of each."""
-    indicators = con.execute("SELECT indicator_id, direction, frequency, headline_geo_code FROM indicator").fetchall()
+    indicators = con.execute("""SELECT indicator_id, direction, frequency, headline_geo_code, unit, unit_ja,
+                                       lower_bound, upper_bound FROM indicator""").fetchall()
     obs = con.execute("SELECT indicator_id, geo_code, period_end, value FROM observation ORDER BY ALL").fetchdf()
     targets = _targets(con)
     series = {key: list(zip(g.period_end.dt.date, g.value)) for key, g in obs.groupby(["indicator_id", "geo_code"])}
     rows = []
-    for ind, direction, frequency, headline in indicators:
+    for ind, direction, frequency, headline, unit, unit_ja, lower, upper in indicators:
         geos = {g for (i, g) in series if i == ind} | {headline}
         for geo in sorted(geos):
             target = targets.get((ind, geo))
-            result = assess(series.get((ind, geo), []), target, direction, frequency, as_of)
+            result = assess(series.get((ind, geo), []), target, direction, frequency, as_of, unit, unit_ja,
+                            lower, upper)
             rows.append({"indicator_id": ind, "geo_code": geo, **result.as_row(), "as_of": as_of})
     return pd.DataFrame(rows)
 

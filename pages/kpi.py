@@ -91,11 +91,12 @@ def _chart_note(geos: pd.DataFrame, geo: str, lang: str) -> str:
              "13000": tr("東京都（橙の点線・菱形）", "Tokyo (orange dots, diamonds)", lang)}
     comparison = (tr("比較：", "Comparison: ", lang) + tr("と", " and ", lang).join(names[c] for c in shown)
                   + tr("。", ". ", lang)) if shown else ""
-    return comparison + tr("灰色の一点鎖線は基準値（○）から目標（★）への直線経路、緑の長破線は観測値の最小二乗法による直線を"
-                           "目標期日まで延ばした予測（×）です。",
+    return comparison + tr("灰色の一点鎖線は基準値（○）から目標（★）への直線経路、緑の長破線は直近2年の観測値の"
+                           "最小二乗法の傾きで最新値から延ばした予測（×）で、目標期日か指標の上限・下限で止まります。",
                            "The grey dash-dot line is the straight path from the baseline (○) to the target (★); the "
-                           "green long dashes are the least-squares line of the observations extended to the target "
-                           "date (×).", lang)
+                           "green long dashes are the projection (×): the least-squares slope of the last two years of "
+                           "observations extended from the latest value, stopping at the target date or at the "
+                           "indicator's bound.", lang)
 
 
 def valid_geo(geo: str | None, geos: pd.DataFrame, headline: str) -> str:
@@ -141,7 +142,8 @@ def _chart_parts(db, r, geo: str, lang: str):
     obs = obs.sort_values(["geo_code", "period_end"], key=lambda s: s.map(order) if s.name == "geo_code" else s)
     assessment = kpi.assessment(db, r.indicator_id, geo)
     figure = timeseries(obs, assessment, geo, r.unit, r.unit_ja, lang,
-                        source=tr("出典：", "Source: ", lang) + _source_titles(db, obs, lang))
+                        source=tr("出典：", "Source: ", lang) + _source_titles(db, obs, lang),
+                        lower_bound=r.lower_bound, upper_bound=r.upper_bound)
     frame = obs.assign(geo_name=obs["geo_name_en" if lang == "en" else "geo_name_ja"],
                        period_end=pd.to_datetime(obs["period_end"]).dt.strftime("%Y-%m-%d"))
     return figure, frame, _source_panel(db, r, obs[obs.geo_code == geo], lang)
@@ -229,11 +231,16 @@ def _assessment_panel(db, r, geo: str, lang: str) -> list:
         html.P([html.Strong(tr("判定理由：", "Why: ", lang)), a.reason_en if lang == "en" else a.reason_ja],
                className="small mb-2", id=f"{PREFIX}-reason"),
         _dl(assessment_facts(a, r.unit, r.unit_ja, lang)),
-        html.P(tr("判定：基準値から目標への直線経路と、観測値の直線回帰を目標期日まで延ばした予測とを比べます"
-                  "（達成 → 後退 → 遅れ → 順調 → 注意 → 遅れ の順に判定）。",
-                  "Rule: the least-squares projection of the observations to the target date is compared with the "
-                  "straight path from baseline to target (checked in the order achieved, regressing, off track, on "
-                  "track, at risk, off track).", lang), className="small text-body-secondary mt-2 mb-0"),
+        html.P(tr("判定：直近2年の観測値の最小二乗法の傾きを最新値から目標期日まで延ばした予測（指標の範囲内）と、"
+                  "基準値から目標への直線経路とを比べます（達成 → 後退 → 目標期日後の観測値が未達なら遅れ → 順調 → 注意 → "
+                  "それ以外は遅れ の順に判定。データが古いか目標期日後の観測値がないときは、順調・注意とはせず"
+                  "判定不可（データ更新待ち）とします）。",
+                  "Rule: the least-squares slope of the last two years of observations, extended from the latest value "
+                  "to the target date within the indicator's range, is compared with the straight path from baseline "
+                  "to target (checked in the order achieved, regressing, off track if an observation after the target "
+                  "date misses it, on track, at risk, otherwise off track; when the data are out of date or the "
+                  "target date has passed without an observation, what would be on track or at risk is not "
+                  "assessable: awaiting new data).", lang), className="small text-body-secondary mt-2 mb-0"),
     ]
 
 

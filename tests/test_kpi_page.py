@@ -38,54 +38,65 @@ E_APP = obs_frame([("27000", "2021-03-31", 8), ("27000", "2022-03-31", 18), ("27
 # --- pure figure builders ------------------------------------------------------------------------------------------
 
 
-def test_trend_fit_is_the_etl_least_squares_line():
-    intercept, slope = fig.trend_fit(E_APP)
-    xs = np.array([fig.years_between(D("2021-03-31"), d) for d in E_APP.period_end])
-    expected_slope, expected_intercept = np.polyfit(xs, E_APP.value, 1)
-    assert slope == pytest.approx(expected_slope) and intercept == pytest.approx(expected_intercept)
-    assert slope == pytest.approx(11.598188, abs=1e-5)  # the assessment table's slope_per_year
+def test_projection_of_is_the_etl_rule():
+    proj = fig.projection_of(E_APP, lower_bound=0, upper_bound=43)
+    recent = E_APP.iloc[1:]  # the last two years: fiscal 2021–2023
+    xs = np.array([fig.years_between(D("2022-03-31"), d) for d in recent.period_end])
+    assert proj.slope_per_year == pytest.approx(np.polyfit(xs, recent.value, 1)[0])
+    assert proj.slope_per_year == pytest.approx(11.990873, abs=1e-5)  # the assessment table's slope_per_year
+    assert (proj.anchor_date, proj.anchor_value) == (dt.date(2024, 3, 31), 42)  # through the latest observation
+    assert proj.value_at(dt.date(2026, 3, 31)) == 43  # never past the 43 municipalities
 
 
-def test_trend_fit_from_a_separate_baseline_and_a_single_point():
+def test_projection_of_a_separate_baseline_and_a_single_point():
     one = obs_frame([("27000", "2022-01-01", 20)])
-    assert fig.trend_fit(one) is None  # one observation, no baseline: no line
-    start, slope = fig.trend_fit(one, baseline_value=10, baseline_date="2021-01-01")
-    assert start == pytest.approx(10) and slope == pytest.approx(10 / (365 / 365.25))
+    assert fig.projection_of(one) is None  # one observation, no baseline: no line
+    proj = fig.projection_of(one, baseline_value=10, baseline_date="2021-01-01")
+    assert proj.anchor_value == 20 and proj.slope_per_year == pytest.approx(10 / (365 / 365.25))
 
 
-def test_projection_points_use_the_assessment_and_end_at_the_target_date():
-    a = {"baseline_value": 8, "baseline_date": dt.date(2021, 3, 31), "target_value": 43,
-         "target_date": dt.date(2026, 3, 31), "slope_per_year": 2.0, "projected_value": 30.0}
-    proj = fig.projection_points(a, E_APP)
-    assert list(proj.period_end) == [D("2021-03-31"), D("2026-03-31")]
-    assert proj.value.iloc[-1] == 30.0
-    assert proj.value.iloc[0] == pytest.approx(30.0 - 2.0 * fig.years_between("2021-03-31", "2026-03-31"))
-
-
-def test_projection_points_recompute_when_the_assessment_has_no_line():
+def test_projection_points_start_at_the_fit_window_and_stop_at_the_bound():
     a = {"baseline_value": None, "baseline_date": None, "target_value": 43, "target_date": "2026-03-31",
          "slope_per_year": None, "projected_value": None}
-    proj = fig.projection_points(a, E_APP)
-    assert proj.period_end.iloc[-1] == D("2026-03-31")
-    assert proj.value.iloc[-1] == pytest.approx(65.589689, abs=1e-5)  # as etl/assessment.py projects it
+    proj = fig.projection_points(a, E_APP, 0, 43)
+    assert proj.period_end.iloc[0] == D("2022-03-31")
+    assert proj.value.iloc[-1] == 43 and proj.period_end.iloc[-1] < D("2024-06-01")  # 43 reached in FY2024
+    assert proj.value.max() <= 43
+    unbounded = fig.projection_points(a, E_APP)
+    assert unbounded.period_end.iloc[-1] == D("2026-03-31")  # no bound: it ends at the target date
     assert fig.projection_points({"target_date": None}, E_APP).empty
+
+
+def test_e_payment_chart_stays_within_100_percent():
+    frame = obs_frame([("27000", "2018-12-31", 46.5), ("27000", "2022-12-31", 93.0)])
+    a = assessment_frame(baseline_value=46.5, baseline_date=dt.date(2018, 12, 31), target_value=100.0,
+                         target_date=dt.date(2030, 12, 31), slope_per_year=11.625, projected_value=100.0)
+    figure = fig.timeseries(frame, a, "27000", "percent", "％", "ja", lower_bound=0, upper_bound=100)
+    projection = [t for t in figure.data if t.meta["role"] == "projection"][0]
+    assert max(projection.y) == pytest.approx(100) and pd.Timestamp(projection.x[-1]) < D("2024-01-01")
+    low, high = figure.layout.yaxis.range
+    assert low >= -3 and high <= 103  # within 0–100 % with a small margin, never 200 %
+    assert fig.y_range([0, 186.0], 0, 100) == [-3.0, 103.0]
 
 
 def test_timeseries_draws_observations_baseline_target_path_and_projection():
     a = assessment_frame(baseline_value=8.0, baseline_date=dt.date(2021, 3, 31), target_value=43.0,
-                         target_date=dt.date(2026, 3, 31), slope_per_year=11.598188, projected_value=65.589689)
-    figure = fig.timeseries(E_APP, a, "27000", "municipalities", "市町村", "ja", source="出典：テスト")
+                         target_date=dt.date(2026, 3, 31), slope_per_year=11.990873, projected_value=43.0)
+    figure = fig.timeseries(E_APP, a, "27000", "municipalities", "市町村", "ja", source="出典：テスト", lower_bound=0,
+                            upper_bound=43)
     roles = [t.meta["role"] for t in figure.data]
     assert roles == ["observed", "path", "baseline", "target", "projection"]
     names = [t.name for t in figure.data]
-    assert names == ["大阪府", "目標への直線経路", "基準値", "目標", "予測（最小二乗法）"]
+    assert names == ["大阪府", "目標への直線経路", "基準値", "目標", "予測（直近2年の最小二乗法）"]
     observed, path, baseline, target, projection = figure.data
     assert list(observed.y) == [8, 18, 32, 42] and observed.mode == "lines+markers"
     assert (observed.line.dash, observed.marker.symbol) == (GEO_STYLE["27000"]["dash"], GEO_STYLE["27000"]["symbol"])
     assert list(path.y) == [8, 43] and pd.Timestamp(path.x[-1]) == D("2026-03-31")
     assert list(baseline.y) == [8] and list(target.y) == [43] and target.marker.symbol == "star"
-    assert pd.Timestamp(projection.x[-1]) == D("2026-03-31")  # the projection ends at the target date
-    assert projection.y[-1] == pytest.approx(65.589689) and projection.text[-1] == "予測 65.6 市町村"
+    assert pd.Timestamp(projection.x[0]) == D("2022-03-31")  # from the start of its two-year window
+    assert pd.Timestamp(projection.x[-1]) < D("2026-03-31")  # it stops at the bound, before the target date
+    assert projection.y[-1] == pytest.approx(43) and projection.text[-1] == "予測 43.0 市町村"
+    assert max(figure.layout.yaxis.range) <= 43 * 1.03 + 1e-9
     assert target.text[0] == "目標 43 市町村"
     assert figure.layout.yaxis.title.text == "市町村" and figure.layout.xaxis.title.text == "時点"
     assert figure.layout.annotations[-1].text == "出典：テスト"
@@ -96,15 +107,16 @@ def test_timeseries_in_english_with_comparators_distinguished_by_dash_and_symbol
                        ("00000", "2022-09-30", 49.0), ("13000", "2022-08-31", 50.8), ("13000", "2022-09-30", 52.1)])
     a = assessment_frame(baseline_value=10.1, baseline_date=dt.date(2017, 3, 8), target_value=100.0,
                          target_date=dt.date(2023, 3, 31), slope_per_year=7.84, projected_value=48.67)
-    figure = fig.timeseries(frame, a, "27100", "percent", "％", "en")
+    figure = fig.timeseries(frame, a, "27100", "percent", "％", "en", lower_bound=0, upper_bound=100)
     observed = [t for t in figure.data if t.meta["role"] == "observed"]
     assert [t.name for t in observed] == ["Osaka City", "Japan (comparison)", "Tokyo (comparison)"]
     assert len({t.line.dash for t in observed}) == 3 and len({t.marker.symbol for t in observed}) == 3
     assert len({t.line.color for t in observed}) == 3
     assert [t.name for t in figure.data][3:] == ["Straight path to target", "Baseline", "Target",
-                                                  "Projection (least squares)"]
+                                                  "Projection (least squares, last two years)"]
     assert figure.layout.yaxis.title.text == "%" and figure.layout.xaxis.title.text == "Date"
-    assert "Projection" in figure.data[-1].hovertemplate and figure.data[-1].customdata[-1] == "48.7 %"
+    assert "Projection" in figure.data[-1].hovertemplate and figure.data[-1].customdata[-1] == "59.4 %"
+    assert figure.data[-1].y[-1] >= 50.3  # never below the latest observation after a rise
 
 
 def test_timeseries_without_target_draws_observations_only():
@@ -175,10 +187,21 @@ def test_e_application_observations_and_assessment(db):
         "2021-03-31", "2022-03-31", "2023-03-31", "2024-03-31"]
     assert set(obs.geo_code) == {"27000"} and obs.source_ref.str.startswith("002_dccbf011ea76040a.txt").all()
     a = kpi.assessment(db, "muni_e_application_adoption", "27000").iloc[0]
-    assert a.status == "on_track" and a.latest_value == 42 and a.target_value == 43
-    intercept, slope = fig.trend_fit(obs, a.baseline_value, a.baseline_date)  # recomputed like the ETL
-    assert slope == pytest.approx(a.slope_per_year)
-    assert intercept + slope * fig.years_between(a.baseline_date, a.target_date) == pytest.approx(a.projected_value)
+    # assessed on 2026-11-22: the target date 2026-03-31 has passed with no observation since 2024-03-31
+    assert a.status == "not_assessable" and a.reason_ja.startswith("データ更新待ち")
+    assert a.latest_value == 42 and a.target_value == 43 and a.projected_value == pytest.approx(43)
+    proj = fig.projection_of(obs, a.baseline_value, a.baseline_date, 0, 43)  # recomputed like the ETL
+    assert proj.slope_per_year == pytest.approx(a.slope_per_year)
+    assert proj.value_at(pd.Timestamp(a.target_date).date()) == pytest.approx(a.projected_value)
+    contract = kpi.assessment(db, "muni_e_contract_adoption", "27000").iloc[0]  # 15 of 43: short even on old data
+    assert contract.status == "off_track" and "15市町村" in contract.reason_ja and "43市町村" in contract.reason_ja
+
+
+def test_my_number_projection_is_not_below_the_latest_observation(db):
+    from smartcity.queries import kpi
+    a = kpi.assessment(db, "mynumber_card_issuance_rate", "27000").iloc[0]
+    assert a.trend == "up" and a.projected_value >= a.latest_value and a.projected_value <= 100
+    assert a.status == "off_track" and "49.7 %" in a.reason_ja and "100.0 %" in a.reason_en
 
 
 def test_my_number_osaka_and_geographies(db):
@@ -217,10 +240,13 @@ def test_layout_in_japanese_and_english(dash_app):
         en = layout_of("kpi", indicator_id="muni_e_application_adoption", lang="en")
     assert ja.id == en.id == "kpi-page"
     tj, te = page_text(ja), page_text(en)
-    assert "順調" in tj and "最新値" in tj and "42 市町村" in tj and "仮定（戦略文書に数値目標なし）" in tj
-    assert "趨勢を延ばすと 2026-03-31 に 65.59" in tj and "増えるほど良い" in tj and "年次" in tj
-    assert "on track" in te and "Latest value" in te and "42 municipalities" in te and "最新値" not in te
-    assert "the trend projects 65.59 by 2026-03-31" in te and "higher is better" in te and "annual" in te
+    assert "判定不可" in tj and "最新値" in tj and "42 市町村" in tj and "仮定（戦略文書に数値目標なし）" in tj
+    assert "データ更新待ち：目標期日 2026-03-31 以降の観測値がなく（最新は 2024-03-31 の 42市町村）" in tj
+    assert "増えるほど良い" in tj and "年次" in tj and "65.59" not in tj and "65.6" not in tj
+    assert "not assessable" in te and "Latest value" in te and "42 municipalities" in te and "最新値" not in te
+    assert "awaiting new data: there is no observation since the target date 2026-03-31" in te
+    assert "higher is better" in te and "annual" in te
+    assert "→ 遅れ → 順調 → 注意 → 遅れ" not in tj and "それ以外は遅れ" in tj  # each status once in the order
     figure = graphs(ja)[0].figure
     assert figure.data[0].name == "大阪府" and list(figure.data[0].y) == [8, 18, 32, 42]
     assert graphs(en)[0].figure.data[1].name == "Straight path to target"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from common.trend import DAYS_PER_YEAR, trend_line
+from common.trend import DAYS_PER_YEAR, Projection, projection
 from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure, with_source
 from smartcity.format import number
 
@@ -88,39 +88,33 @@ def unit_label(unit: str, unit_ja: str, lang: str) -> str:
     return unit_ja if lang == "ja" else UNIT_EN.get(unit, unit)
 
 
-def trend_fit(obs: pd.DataFrame, baseline_value: float | None = None,
-              baseline_date=None) -> tuple[float, float] | None:
-    """Least-squares line of the observations since the baseline, as etl/assessment.py fits it.
+def _bound(value) -> float | None:
+    return None if _missing(value) else float(value)
 
-    Returns (value at the baseline date, slope per year), or None when no line can be drawn. The baseline defaults
-    to the first observation; with a single observation since the baseline the line runs from the baseline to it."""
+
+def projection_of(obs: pd.DataFrame, baseline_value: float | None = None, baseline_date=None,
+                  lower_bound: float | None = None, upper_bound: float | None = None) -> Projection | None:
+    """The projection of observations (period_end, value) by the one rule of common/trend.py, as etl/assessment.py
+    computes it: the least-squares slope of the last two years, anchored at the latest observation, within the
+    indicator's bounds. None when no line can be drawn."""
     points = [(pd.Timestamp(d).date(), float(v)) for d, v in zip(obs["period_end"], obs["value"])]
     b_date = _day(baseline_date)
-    return trend_line(points, None if _missing(baseline_value) else float(baseline_value),
-                      b_date.date() if b_date is not None else None)
+    return projection(points, None if _missing(baseline_value) else float(baseline_value),
+                      b_date.date() if b_date is not None else None, _bound(lower_bound), _bound(upper_bound))
 
 
-def projection_points(assessment: pd.Series | dict, obs: pd.DataFrame) -> pd.DataFrame:
-    """The least-squares line from the baseline date to the target date as two points (period_end, value).
-
-    Uses the assessment's slope_per_year and projected_value; recomputes them from the observations (trend_fit)
-    when the assessment has none. Empty when there is no target date or no line."""
+def projection_points(assessment: pd.Series | dict, obs: pd.DataFrame, lower_bound: float | None = None,
+                      upper_bound: float | None = None) -> pd.DataFrame:
+    """The projection line as two points (period_end, value): from the start of its fit window to the target date,
+    or to where it reaches a bound when that comes first. Empty when there is no target date or no line."""
     a = dict(assessment)
-    t_date, b_date = _day(a.get("target_date")), _day(a.get("baseline_date"))
-    if t_date is None:
+    t_date = _day(a.get("target_date"))
+    proj = projection_of(obs, a.get("baseline_value"), a.get("baseline_date"), lower_bound, upper_bound) \
+        if t_date is not None and len(obs) else None
+    if proj is None:
         return pd.DataFrame({"period_end": [], "value": []})
-    slope, projected = a.get("slope_per_year"), a.get("projected_value")
-    if _missing(slope) or _missing(projected):
-        fit = trend_fit(obs, a.get("baseline_value"), b_date) if len(obs) else None
-        if fit is None:
-            return pd.DataFrame({"period_end": [], "value": []})
-        b_date = b_date or pd.Timestamp(min(obs["period_end"])).normalize()
-        start_value, slope = fit
-        projected = start_value + slope * years_between(b_date, t_date)
-    elif b_date is None:
-        b_date = pd.Timestamp(min(obs["period_end"])).normalize()
-    start_value = float(projected) - float(slope) * years_between(b_date, t_date)
-    return pd.DataFrame({"period_end": [b_date, t_date], "value": [start_value, float(projected)]})
+    points = proj.points(t_date.date())
+    return pd.DataFrame({"period_end": [pd.Timestamp(d) for d, _ in points], "value": [v for _, v in points]})
 
 
 def _hover(values, unit: str, unit_ja: str, lang: str) -> list[str]:
@@ -135,8 +129,11 @@ def precise_text(value: float, unit: str, unit_ja: str, lang: str) -> str:
 
 
 def timeseries(obs: pd.DataFrame, assessment: pd.DataFrame, geo_code: str, unit: str, unit_ja: str, lang: str,
-               source: str | None = None, height: int = 430) -> go.Figure:
+               source: str | None = None, height: int = 430, lower_bound: float | None = None,
+               upper_bound: float | None = None) -> go.Figure:
     """The indicator over time at one geography, with comparators, baseline, target, path and projection.
+
+    The projection line and the y axis stay within the indicator's bounds (lower_bound, upper_bound).
 
     obs: geo_code, geo_name_ja, geo_name_en, period_end, value (the geography and its comparators);
     assessment: 0 or 1 row (baseline_value/date, target_value/date, slope_per_year, projected_value).
@@ -184,20 +181,20 @@ def timeseries(obs: pd.DataFrame, assessment: pd.DataFrame, geo_code: str, unit:
         fig.add_trace(go.Scatter(
             x=[t_date], y=[t_value], mode="markers+text", name="目標" if lang == "ja" else "Target",
             marker={"symbol": "star", "size": 17, "color": TARGET_COLOR, "line": {"width": 1, "color": "#333"}},
-            text=[label], textposition="top left", textfont={"size": 12, "color": "#333"},
+            text=[label], textposition="top left", textfont={"size": 12, "color": "#333"}, cliponaxis=False,
             customdata=[label], meta={"role": "target"},
             hovertemplate="%{customdata}<br>%{x|%Y-%m-%d}<extra></extra>"))
-        proj = projection_points(a, main_obs)
+        proj = projection_points(a, main_obs, lower_bound, upper_bound)
         if len(proj):
             end = precise_text(proj["value"].iloc[-1], unit, unit_ja, lang)
             fig.add_trace(go.Scatter(
                 x=proj["period_end"], y=proj["value"], mode="lines+markers+text",
-                name="予測（最小二乗法）" if lang == "ja" else "Projection (least squares)",
+                name="予測（直近2年の最小二乗法）" if lang == "ja" else "Projection (least squares, last two years)",
                 line={"color": PROJECTION_STYLE["color"], "dash": PROJECTION_STYLE["dash"], "width": 2},
                 marker={"symbol": ["line-ns", "x"], "size": [0, 11], "color": PROJECTION_STYLE["color"],
                         "line": {"width": 2, "color": PROJECTION_STYLE["color"]}},
                 text=["", ("予測 " if lang == "ja" else "Projected ") + end], textposition="bottom left",
-                textfont={"size": 12, "color": "#333"},
+                textfont={"size": 12, "color": "#333"}, cliponaxis=False,
                 customdata=[precise_text(v, unit, unit_ja, lang) for v in proj["value"]], meta={"role": "projection"},
                 hovertemplate=("予測 %{x|%Y-%m-%d}: %{customdata}" if lang == "ja" else
                                "Projection %{x|%Y-%m-%d}: %{customdata}") + "<extra></extra>"))
@@ -209,13 +206,24 @@ def timeseries(obs: pd.DataFrame, assessment: pd.DataFrame, geo_code: str, unit:
                       meta={"geo_code": geo_code})
     fig.update_xaxes(title_text="時点" if lang == "ja" else "Date", range=[min(xs) - pad, max(xs) + pad])
     ys = [float(y) for tr_ in fig.data for y in tr_.y if y is not None]
-    top, bottom = max(ys + [0.0]), min(ys + [0.0])
-    fig.update_yaxes(title_text=unit_label(unit, unit_ja, lang),
-                     range=[bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom or 1)])
+    fig.update_yaxes(title_text=unit_label(unit, unit_ja, lang), range=y_range(ys, lower_bound, upper_bound))
     if source:
         with_source(fig, source)
         fig.layout.annotations[-1].yshift = -56
     return fig
+
+
+def y_range(ys: list[float], lower_bound: float | None = None, upper_bound: float | None = None) -> list[float]:
+    """The y axis: the values and 0 with a margin, kept within the bounds plus 3 % of their span at most."""
+    top, bottom = max(ys + [0.0]), min(ys + [0.0])
+    low, high = bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom or 1)
+    lower, upper = _bound(lower_bound), _bound(upper_bound)
+    span = (upper - lower) if lower is not None and upper is not None else (top - bottom or 1)
+    if upper is not None:
+        high = min(high, upper + 0.03 * span)
+    if lower is not None:
+        low = max(low, lower - 0.03 * span)
+    return [low, high]
 
 
 def assessment_facts(assessment: pd.Series | dict, unit: str, unit_ja: str, lang: str) -> list[tuple[str, str]]:
