@@ -308,7 +308,7 @@ def test_changing_the_geography_updates_chart_table_and_url(chrome, server_url):
     from selenium.webdriver.support.ui import Select, WebDriverWait
     chrome.get(server_url + "/kpi/mynumber_card_issuance_rate")
     wait_rendered(chrome, "kpi-page")
-    assert trace_names(chrome, "kpi-ts-graph")[:1] == ["大阪府"]
+    WebDriverWait(chrome, 20).until(lambda d: trace_names(d, "kpi-ts-graph")[:1] == ["大阪府"])  # drawn, not only laid out
     Select(chrome.find_element(By.ID, "kpi-geo")).select_by_value("27140")
     WebDriverWait(chrome, 20).until(lambda d: "geo=27140" in d.current_url)
     WebDriverWait(chrome, 20).until(lambda d: trace_names(d, "kpi-ts-graph")[:1] == ["堺市"])
@@ -320,7 +320,7 @@ def test_changing_the_geography_updates_chart_table_and_url(chrome, server_url):
     assert network(chrome)[1] == []
     chrome.get(server_url + "/kpi/mynumber_card_issuance_rate?geo=27140&lang=en")  # the address restores the choice
     wait_rendered(chrome, "kpi-page")
-    assert trace_names(chrome, "kpi-ts-graph")[:1] == ["Sakai City"]
+    WebDriverWait(chrome, 20).until(lambda d: trace_names(d, "kpi-ts-graph")[:1] == ["Sakai City"])
 
 
 def test_missing_database_says_so_inside_the_page(dash_app, tmp_path):
