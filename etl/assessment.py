@@ -13,8 +13,8 @@ The rules (also in docs/assessment.md), checked in this order:
    for annual data, else the month), never a value past a bound.
 6. Awaiting data: when the latest observation is stale (older than its frequency allows at the as-of date:
    monthly 93 days, annual 550, irregular 730) or the target date has passed with no observation on or after it,
-   a favourable verdict cannot rest on the old data: what would be on_track or at_risk is not_assessable and its
-   reason begins "データ更新待ち" / "awaiting new data"; so is a single observation with no separate baseline.
+   a favourable verdict cannot rest on the old data: what would be on_track or at_risk is awaiting_data
+   (データ更新待ち), its reason naming the latest observation; so is a single observation with no separate baseline.
    regressing and off_track stand (the last data already show the shortfall) and their reason says the data end there.
 7. not_assessable: a single observation and no separate baseline (no trend can be drawn).
 8. on_track: the projection meets the target by the target date.
@@ -175,14 +175,14 @@ def _status(obs, proj: Projection | None, progress, b_value, target: Target, dir
                    "新しいデータが入るまで判定しません")
     if proj is None:
         if waiting:
-            return ("not_assessable", *waiting)
+            return ("awaiting_data", *waiting)
         return ("not_assessable", f"only one observation ({at_en}) and no separate baseline, so no trend can be "
                                   "drawn yet",
                 f"観測値が {latest_date} の {J.q(latest)} の1つだけで基準値もないため、趨勢を引けません")
     projected = proj.value_at(td)
     if _meets(projected, tv, direction):
         if waiting:
-            return ("not_assessable", *waiting)
+            return ("awaiting_data", *waiting)
         reach = proj.date_reaching(tv) or td
         return ("on_track", f"extending the recent trend from the latest value ({at_en}), it reaches the target "
                             f"of {E.q(tv)} {E.when(reach)}, before the target date {td}",
@@ -192,7 +192,7 @@ def _status(obs, proj: Projection | None, progress, b_value, target: Target, dir
     covered = (projected - b_value) / change if change else None
     if (progress is not None and progress >= 1) or (covered is not None and covered >= NEAR_MISS):
         if waiting:
-            return ("not_assessable", *waiting)
+            return ("awaiting_data", *waiting)
         return ("at_risk", f"the latest value ({at_en}) is on or near the path to the target, but the recent trend "
                            f"reaches only {E.q(projected)} by {td}, short of the target of {E.q(tv)}",
                 f"最新値 {at_ja}は目標への経路上またはその近くにありますが、直近の趨勢では {td} に "

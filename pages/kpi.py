@@ -12,6 +12,7 @@ from dash import Input, Output, State, dcc, html
 from smartcity import urlstate
 from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, rows, status_badge
 from smartcity.figures.kpi import assessment_facts, geo_options, timeseries, unit_label, value_text
+from smartcity.format import STALE, as_of_words
 from smartcity.i18n import bi, lang_of, tr
 from smartcity.queries import common, kpi
 from smartcity.settings import db_path
@@ -219,6 +220,18 @@ def _dl(pairs: list[tuple[str, object]]) -> html.Dl:
     return html.Dl(items, className="row mb-0")
 
 
+def _as_of(a, frequency: str, lang: str) -> html.Div:
+    """The data's as-of date in words and, when out of date, a visible mark with its reason (as on the tiles)."""
+    when, reason = as_of_words(a.latest_period_end, frequency, a.is_stale, lang)
+    if reason is None:
+        return html.Div(when, className="small mb-1", id=f"{PREFIX}-asof")
+    return html.Div([html.Span(when, className="me-1"),
+                     html.Span(["⚠ ", tr(*STALE, lang)], className="badge text-bg-warning border border-dark",
+                               id=f"{PREFIX}-stale"),
+                     html.Div(reason, className="text-body-secondary", id=f"{PREFIX}-stale-reason")],
+                    className="small mb-1", id=f"{PREFIX}-asof")
+
+
 def _assessment_panel(db, r, geo: str, lang: str) -> list:
     a = kpi.assessment(db, r.indicator_id, geo)
     if a.empty:
@@ -228,19 +241,20 @@ def _assessment_panel(db, r, geo: str, lang: str) -> list:
     return [
         html.Div([html.Span(geo_name, className="me-2"), status_badge(a.status, lang)], className="fs-5 mb-1",
                  id=f"{PREFIX}-status"),
+        _as_of(a, r.frequency, lang),
         html.P([html.Strong(tr("判定理由：", "Why: ", lang)), a.reason_en if lang == "en" else a.reason_ja],
                className="small mb-2", id=f"{PREFIX}-reason"),
         _dl(assessment_facts(a, r.unit, r.unit_ja, lang)),
         html.P(tr("判定：直近2年の観測値の最小二乗法の傾きを最新値から目標期日まで延ばした予測（指標の範囲内）と、"
                   "基準値から目標への直線経路とを比べます（達成 → 後退 → 目標期日後の観測値が未達なら遅れ → 順調 → 注意 → "
                   "それ以外は遅れ の順に判定。データが古いか目標期日後の観測値がないときは、順調・注意とはせず"
-                  "判定不可（データ更新待ち）とします）。",
+                  "データ更新待ちとします）。",
                   "Rule: the least-squares slope of the last two years of observations, extended from the latest value "
                   "to the target date within the indicator's range, is compared with the straight path from baseline "
                   "to target (checked in the order achieved, regressing, off track if an observation after the target "
                   "date misses it, on track, at risk, otherwise off track; when the data are out of date or the "
-                  "target date has passed without an observation, what would be on track or at risk is not "
-                  "assessable: awaiting new data).", lang), className="small text-body-secondary mt-2 mb-0"),
+                  "target date has passed without an observation, what would be on track or at risk is "
+                  "awaiting new data).", lang), className="small text-body-secondary mt-2 mb-0"),
     ]
 
 

@@ -126,14 +126,14 @@ def test_target_date_passed_with_an_observation_after_it():
 
 def test_target_date_passed_without_an_observation_awaits_new_data():
     a = run(E_APP, Target(43, D(2026, 3, 31)), **MUNI)  # on course in 2024, nothing observed since the deadline
-    assert a.status == "not_assessable" and a.reason_ja.startswith("データ更新待ち")
+    assert a.status == "awaiting_data" and a.reason_ja.startswith("データ更新待ち")
     assert a.reason_en.startswith("awaiting new data") and "42 municipalities on 2024-03-31" in a.reason_en
     assert a.projected_value == pytest.approx(43)  # still within the bound
 
 
 def test_stale_data_await_new_data_instead_of_an_old_projection():
     a = run(E_PAY, Target(100, D(2030, 12, 31)), frequency="irregular", **PCT)
-    assert a.is_stale and a.status == "not_assessable"
+    assert a.is_stale and a.status == "awaiting_data"
     assert a.reason_ja == ("データ更新待ち：最新の観測値は 2022-12-31 の 93.0 % で、評価基準日 2026-11-22 には古いため、"
                            "新しいデータが入るまで判定しません")
 

@@ -188,7 +188,7 @@ def test_e_application_observations_and_assessment(db):
     assert set(obs.geo_code) == {"27000"} and obs.source_ref.str.startswith("002_dccbf011ea76040a.txt").all()
     a = kpi.assessment(db, "muni_e_application_adoption", "27000").iloc[0]
     # assessed on 2026-11-22: the target date 2026-03-31 has passed with no observation since 2024-03-31
-    assert a.status == "not_assessable" and a.reason_ja.startswith("データ更新待ち")
+    assert a.status == "awaiting_data" and a.reason_ja.startswith("データ更新待ち")
     assert a.latest_value == 42 and a.target_value == 43 and a.projected_value == pytest.approx(43)
     proj = fig.projection_of(obs, a.baseline_value, a.baseline_date, 0, 43)  # recomputed like the ETL
     assert proj.slope_per_year == pytest.approx(a.slope_per_year)
@@ -240,10 +240,10 @@ def test_layout_in_japanese_and_english(dash_app):
         en = layout_of("kpi", indicator_id="muni_e_application_adoption", lang="en")
     assert ja.id == en.id == "kpi-page"
     tj, te = page_text(ja), page_text(en)
-    assert "判定不可" in tj and "最新値" in tj and "42 市町村" in tj and "仮定（戦略文書に数値目標なし）" in tj
+    assert "データ更新待ち" in tj and "最新値" in tj and "42 市町村" in tj and "仮定（戦略文書に数値目標なし）" in tj
     assert "データ更新待ち：目標期日 2026-03-31 以降の観測値がなく（最新は 2024-03-31 の 42市町村）" in tj
     assert "増えるほど良い" in tj and "年次" in tj and "65.59" not in tj and "65.6" not in tj
-    assert "not assessable" in te and "Latest value" in te and "42 municipalities" in te and "最新値" not in te
+    assert "awaiting new data" in te and "Latest value" in te and "42 municipalities" in te and "最新値" not in te
     assert "awaiting new data: there is no observation since the target date 2026-03-31" in te
     assert "higher is better" in te and "annual" in te
     assert "→ 遅れ → 順調 → 注意 → 遅れ" not in tj and "それ以外は遅れ" in tj  # each status once in the order

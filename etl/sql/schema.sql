@@ -120,7 +120,7 @@ CREATE TABLE assessment (
     indicator_id        VARCHAR NOT NULL,
     geo_code            VARCHAR NOT NULL REFERENCES municipality (geo_code),
     status              VARCHAR NOT NULL CHECK (status IN ('achieved', 'on_track', 'at_risk', 'off_track',
-                                                           'regressing', 'not_assessable')),
+                                                           'regressing', 'awaiting_data', 'not_assessable')),
     reason_ja           VARCHAR NOT NULL,
     reason_en           VARCHAR NOT NULL,
     n_observations      INTEGER NOT NULL,
