@@ -46,3 +46,13 @@ def observations(db: Path, indicator_id: str, geo_codes: list[str]) -> pd.DataFr
 def assessment(db: Path, indicator_id: str, geo_code: str) -> pd.DataFrame:
     """The indicator's assessment at one geography (0 or 1 row)."""
     return query(db, "kpi_assessment", {"indicator_id": indicator_id, "geo_code": geo_code})
+
+
+def overview_fields(db: Path) -> pd.DataFrame:
+    """The 2030 plan's basic policies and fields in the plan's order (①…), each with its number of KPIs (may be 0)."""
+    return query(db, "overview_fields")
+
+
+def status_counts(db: Path) -> pd.DataFrame:
+    """(status, n): how many KPIs have each status in their headline assessment."""
+    return query(db, "overview_status_counts")
