@@ -10,7 +10,9 @@ from dash import Input, Output, dcc, html
 from flask_compress import Compress
 
 from smartcity import api, components
-from smartcity.i18n import lang_of, tr
+from smartcity.i18n import BRAND_EN, BRAND_JA, lang_of, request_lang, split_bilingual, tab_title, tr
+from smartcity.queries import kpi
+from smartcity.settings import db_path
 
 ROOT = Path(__file__).resolve().parent
 NAV = [  # (path, Japanese, English)
@@ -25,9 +27,18 @@ NAV = [  # (path, Japanese, English)
 ]
 
 
+class SmartCityDash(dash.Dash):
+    """Dash with the first answer of every page in the request's language: `<html lang>` and `<title>`."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        lang = request_lang()
+        kwargs["title"] = tr(BRAND_JA, BRAND_EN, lang)
+        return super().interpolate_index(**kwargs).replace('<html lang="ja">', f'<html lang="{lang}">', 1)
+
+
 def create_app(db: Path | None = None) -> dash.Dash:
     """Build the app; `db` overrides the database path (tests use fixture databases)."""
-    app = dash.Dash(
+    app = SmartCityDash(
         __name__,
         use_pages=True,
         pages_folder=str(ROOT / "pages"),
@@ -50,7 +61,9 @@ def create_app(db: Path | None = None) -> dash.Dash:
         ], fluid="lg"), color="dark", dark=True, className="mb-2"),
         dbc.Container(html.Main(dash.page_container, id="main"), fluid="lg"),
         html.Footer(dbc.Container(html.Small(id="nav-footer"), fluid="lg"), className="border-top mt-4 py-3"),
+        dcc.Store(id="shell-lang"),
     ])
+    localise_titles()
     app.server.register_blueprint(api.bp)
     _register_shell_callbacks(app)
     components.register_callbacks(app)
@@ -66,6 +79,42 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     )(navigation)
     app.clientside_callback(LANGUAGE_SWITCH, Output("nav-lang", "title"), Input("nav-lang", "n_clicks"),
                             prevent_initial_call=True)
+    app.clientside_callback(HTML_LANG, Output("shell-lang", "data"), Input("_pages_location", "search"))
+
+
+def _indicator_name(indicator_id: str | None = None, **_path) -> tuple[str, str]:
+    """The KPI page's name: the indicator's own name when the id is one (never echo the path), else 指標 / Indicator."""
+    try:
+        db = db_path()
+        found = kpi.indicator(db, indicator_id or "") if db.is_file() else None
+    except Exception:  # noqa: BLE001 - a title must never break a page: fall back to the generic name
+        found = None
+    if found is None or found.empty:
+        return "指標", "Indicator"
+    return str(found.iloc[0]["name_ja"]), str(found.iloc[0]["name_en"])
+
+
+PAGE_NAMES = {"pages.kpi": _indicator_name}  # pages whose tab names more than their register_page title
+
+
+def localise_titles() -> None:
+    """Give every page a browser-tab title in the page's language ("概要 | 大阪スマートシティ KPI", "Overview | Osaka
+    Smart City KPI"). Pages declare `title="日本語 / English"` (or a function of the path variables returning it);
+    Dash Pages calls the title function with the path variables only, so the language comes from the request
+    (`i18n.request_lang`: the address on a first load, the router callback's `_pages_location.search` after)."""
+    for module, page in dash.page_registry.items():
+        if getattr(page["title"], "localised", False):  # create_app runs more than once in a test session
+            continue
+        page["title"] = _tab_title(PAGE_NAMES.get(module, page["title"]))
+
+
+def _tab_title(declared):
+    def title(**path_variables) -> str:
+        name = declared(**path_variables) if callable(declared) else declared
+        ja, en = name if isinstance(name, tuple) else split_bilingual(name)
+        return tab_title(ja, en, request_lang())
+    title.localised = True
+    return title
 
 
 def navigation(pathname: str | None, search: str | None):
@@ -82,6 +131,11 @@ def navigation(pathname: str | None, search: str | None):
     return links, switch, "en" if lang == "ja" else "ja", footer, brand, "/" + suffix
 
 
+HTML_LANG = """function(search) {
+        const lang = new URLSearchParams(search || '').get('lang') === 'en' ? 'en' : 'ja';
+        document.documentElement.lang = lang;
+        return lang;
+    }"""
 LANGUAGE_SWITCH = """function(n) {
         if (!n) { return window.dash_clientside.no_update; }
         const query = new URLSearchParams(window.location.search);

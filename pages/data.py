@@ -11,7 +11,7 @@ from smartcity import catalog, gridquery
 from smartcity.components import no_database, page_header
 from smartcity.db import connect
 from smartcity.export import to_csv_bytes, to_xlsx_bytes
-from smartcity.i18n import bi, lang_of, tr
+from smartcity.i18n import bi, grid_locale, lang_of, tr
 from smartcity.settings import db_path
 from smartcity.tablequery import QueryError, count, select
 from smartcity.urlstate import sync_url, url_sink
@@ -93,7 +93,7 @@ def detail(db, d: catalog.Dataset, lang: str) -> html.Div:
                      "filterParams": {"maxNumConditions": 1, "buttons": ["reset"]}} for c in d.columns],
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_ROWS, "cacheBlockSize": PAGE_ROWS,
-                         "paginationPageSizeSelector": False, "enableCellTextSelection": True},
+                         "paginationPageSizeSelector": False, "enableCellTextSelection": True, **grid_locale(lang)},
         style={"height": "520px"},
     )
     return html.Div([

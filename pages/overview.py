@@ -59,7 +59,7 @@ def _summary(tiles: pd.DataFrame, counts: pd.DataFrame, info, chosen: str | None
     links = []
     for status in SUMMARY_ORDER:
         symbol, ja, en = STATUS[status]
-        label = [status_badge(status, lang), html.Span(f" {int(n.get(status, 0))}", className="fw-semibold")]
+        label = [status_badge(status, lang), html.Span(f" {int(n.get(status, 0))}", className="fw-semibold text-body")]
         cls = "btn btn-sm me-2 mb-2 " + ("btn-light border-dark border-2 fw-bold" if status == chosen else "btn-outline-secondary")
         links.append(dcc.Link(label, href=_href(lang, status), className=cls, id=f"{PREFIX}-count-{status}",
                               title=tr(f"「{ja}」の指標だけを表示", f"Show only the indicators {en}", lang)))

@@ -13,10 +13,18 @@ from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from smartcity.export import to_csv_bytes
 from smartcity.format import STATUS
-from smartcity.i18n import bi, tr
+from smartcity.i18n import bi, grid_locale, tr
 
 STATUS_ICON = {"achieved": "bi-trophy", "on_track": "bi-check-circle", "at_risk": "bi-exclamation-triangle",
-               "off_track": "bi-x-octagon", "regressing": "bi-arrow-down-circle", "not_assessable": "bi-dash-circle"}
+               "off_track": "bi-x-octagon", "regressing": "bi-arrow-down-circle", "awaiting_data": "bi-hourglass-split",
+               "not_assessable": "bi-dash-circle"}
+# Plotly toolbar actions that send the chart out of the building (to Plotly's cloud / Chart Studio): never offered.
+# "sendChartToCloud" ("Share chart...") is plotly.js 4's name, the others its earlier ones.
+CLOUD_BUTTONS = ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"]
+# Japanese charts use plotly.js's own `ja` locale (assets/20_plotly-locale-ja.js: toolbar tooltips, month and day
+# names) with date ticks and hover labels in Japanese order (2021年1月) and one wrong tooltip corrected.
+PLOTLY_JA_FIXES = {"Pan": "移動"}  # the locale file has 拡大 ("zoom in") for Pan
+PLOTLY_JA_DATES = {"year": "%Y年", "month": "%Y年%-m月", "dayMonth": "%-m月%-d日", "dayMonthYear": "%Y年%-m月%-d日"}
 WRAP_STYLE = {"lineHeight": "1.45", "paddingTop": "6px", "paddingBottom": "6px",  # cells of a Col(wrap=True)
               "wordBreak": "break-word"}
 
@@ -41,6 +49,21 @@ class Col:
     def header(self, lang: str) -> str:
         """Column header in the page's language."""
         return tr(self.ja, self.en, lang)
+
+
+def plotly_config(lang: str, extra: dict | None = None) -> dict:
+    """The config of every dcc.Graph: the toolbar and its tooltips in the page's language, dates in Japanese order in
+    Japanese, and no action that could send the data out (no cloud, no Chart Studio, no logo link). `extra` adds
+    settings (e.g. scrollZoom) and may remove more buttons; it cannot bring a cloud action back."""
+    extra = dict(extra or {})
+    remove = [*CLOUD_BUTTONS, *(b for b in extra.pop("modeBarButtonsToRemove", []) if b not in CLOUD_BUTTONS)]
+    config = {"displaylogo": False, "responsive": True, **extra,
+              "locale": "ja" if lang == "ja" else "en-US",
+              "modeBarButtonsToRemove": remove, "showSendToCloud": False, "showEditInChartStudio": False,
+              "showLink": False, "sendData": False, "plotlyServerURL": ""}
+    if lang == "ja":
+        config["locales"] = {"ja": {"format": PLOTLY_JA_DATES, "dictionary": PLOTLY_JA_FIXES}}
+    return config
 
 
 def grid_id(key: str) -> dict:
@@ -85,7 +108,8 @@ def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, pag
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90, "flex": 1,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": paginate, "paginationPageSize": page_size,
-                         "paginationPageSizeSelector": False, "enableCellTextSelection": True},
+                         "paginationPageSizeSelector": False, "enableCellTextSelection": True,
+                         **grid_locale(lang)},
         style={"height": None}, className="twin-grid",
     )
     buttons = html.Div([
@@ -106,8 +130,7 @@ def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame:
     note, so a callback can change it) and its table twin with downloads of exactly the rows shown."""
     return dbc.Card(dbc.CardBody([
         html.H3(bi(title_ja, title_en, lang), className="h6 card-title"),
-        dcc.Graph(id=f"{key}-graph", figure=figure, config={"displaylogo": False, "responsive": True,
-                                                              **(graph_config or {})}),
+        dcc.Graph(id=f"{key}-graph", figure=figure, config=plotly_config(lang, graph_config)),
         html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(source_ja, source_en, lang)],
                className="small text-body-secondary mb-1", id=f"{key}-source"),
         html.P(note, className="small mb-1", id=f"{key}-note", **{"aria-live": "polite"}),
