@@ -21,9 +21,11 @@ def assessments(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     """One assessment per indicator and geography with observations, plus the headline geography of each."""
     indicators = con.execute("""SELECT indicator_id, direction, frequency, headline_geo_code, unit, unit_ja,
                                        lower_bound, upper_bound FROM indicator""").fetchall()
-    obs = con.execute("SELECT indicator_id, geo_code, period_end, value FROM observation ORDER BY ALL").fetchdf()
+    obs = con.execute("SELECT indicator_id, geo_code, period_end, value FROM observation ORDER BY ALL").fetchall()
     targets = _targets(con)
-    series = {key: list(zip(g.period_end.dt.date, g.value)) for key, g in obs.groupby(["indicator_id", "geo_code"])}
+    series: dict[tuple[str, str], list] = {}
+    for ind, geo, day, value in obs:  # one pass: a groupby per series costs seconds for thousands of municipalities
+        series.setdefault((ind, geo), []).append((day, value))
     rows = []
     for ind, direction, frequency, headline, unit, unit_ja, lower, upper in indicators:
         geos = {g for (i, g) in series if i == ind} | {headline}
