@@ -1,6 +1,7 @@
 """Osaka Smart City KPI Dashboard: the Dash app shell (pages live in pages/)."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from dash import Input, Output, dcc, html
 from flask_compress import Compress
 
 from smartcity import api, components
+from smartcity.format import day_words
 from smartcity.i18n import BRAND_EN, BRAND_JA, lang_of, request_lang, split_bilingual, tab_title, tr
-from smartcity.queries import kpi
+from smartcity.queries import common, kpi
 from smartcity.settings import db_path
 
 ROOT = Path(__file__).resolve().parent
@@ -125,10 +127,34 @@ def navigation(pathname: str | None, search: str | None):
                       + (" active fw-bold text-decoration-underline" if pathname == path else ""))
              for path, ja, en in NAV]
     switch = "English" if lang == "ja" else "日本語"
-    footer = tr("データは ETL が構築した DuckDB データベースから表示しています。出典は各グラフの下に記載しています。",
-                "Figures come from the DuckDB database built by the ETL; each chart names its source.", lang)
+    built = build_line()
+    footer = [built, html.Br() if built else None,
+              tr("数値はすべて公開データと戦略文書から作成したデータベースのものです。出典は各グラフ・表の下に記載し、"
+                 "データ一式は「オープンデータ」から入手できます。",
+                 "Every figure comes from a database built from open data and the strategy documents; each chart and "
+                 "table names its source, and everything can be downloaded under Open data.", lang)]
     brand = tr("大阪スマートシティ KPI", "Osaka Smart City KPI", lang)
     return links, switch, "en" if lang == "ja" else "ja", footer, brand, "/" + suffix
+
+
+def build_line() -> html.Span | None:
+    """「データ構築日 2026年11月29日 / Data built 29 Nov 2026」 for the footer (on screen and on every printed sheet);
+    None when there is no database or it cannot be read: the shell never fails for it."""
+    try:
+        db = db_path()
+        built = _built_at(str(db), db.stat().st_mtime_ns) if db.is_file() else None
+    except Exception:  # noqa: BLE001 - a footer line must never break the shell
+        built = None
+    if not built:
+        return None
+    return html.Span(f"データ構築日 {day_words(built, 'ja')} / Data built {day_words(built, 'en')}", id="nav-build")
+
+
+@functools.lru_cache(maxsize=4)
+def _built_at(db: str, _mtime_ns: int) -> str | None:
+    """The build time of a database file (cached per file version: the footer is drawn on every navigation)."""
+    frame = common.build_info(Path(db))
+    return None if frame.empty else str(frame.iloc[0]["built_at"])
 
 
 HTML_LANG = """function(search) {

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from common.settings import Settings
-from etl import kpi, loaders
+from etl import history, kpi, loaders
 from etl.errors import EtlError, FileReport, Problem
 from etl.sources import LocalFile, fetch_all, load_manifest
 from etl.validate import validate
@@ -43,8 +43,10 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
             if strict:
                 _fail_on_rejected(con, manifest)
             validate(con)
+            built_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            history.record(con, settings.db_path, built_at)
             summary["duration_seconds"] = time.perf_counter() - started
-            _build_info(con, settings, summary)
+            _build_info(con, settings, summary, built_at)
             con.execute("CHECKPOINT")
         os.replace(tmp, settings.db_path)  # atomic on one filesystem: readers see the old or the new file
     finally:
@@ -112,7 +114,8 @@ def _sources(manifest: dict) -> pd.DataFrame:
     columns = ["title_ja", "title_en", "url", "publisher_ja", "publisher_en", "licence", "attribution",
                "describes_date"]
     return pd.DataFrame([{"source_id": sid, "kind": e["kind"], **{c: e.get(c) for c in columns},
-                          "url": e.get("url") or e.get("page")} for sid, e in manifest.items()])
+                          "url": e.get("url") or e.get("page"),
+                          "update_frequency": e.get("update_frequency", "irregular")} for sid, e in manifest.items()])
 
 
 def _file_rows(reports: list[FileReport], local: list[LocalFile]) -> pd.DataFrame:
@@ -124,11 +127,11 @@ def _file_rows(reports: list[FileReport], local: list[LocalFile]) -> pd.DataFram
         "rows_quarantined": r.rows_quarantined} for r in reports])
 
 
-def _build_info(con, settings: Settings, summary: dict) -> None:
+def _build_info(con, settings: Settings, summary: dict, built_at: dt.datetime) -> None:
     snaps = summary["snapshots"]
     inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
     content = hashlib.sha256("\n".join([ETL_VERSION, *(f"{f} {s}" for f, s in inputs)]).encode()).hexdigest()
     day = lambda s: dt.datetime.strptime(s, "%Y%m%d").date()  # noqa: E731
     con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-        dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), summary["duration_seconds"], settings.as_of,
+        built_at, summary["duration_seconds"], settings.as_of,
         ETL_VERSION, len(snaps), day(snaps[0]) if snaps else None, day(snaps[-1]) if snaps else None, content])

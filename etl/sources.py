@@ -41,14 +41,20 @@ class LocalFile:
     sha256: str
 
 
+FREQUENCIES = ("monthly", "annual", "irregular")  # how often a source publishes new data
+
+
 def load_manifest(path: Path = MANIFEST) -> dict:
     """Read the source manifest (TOML): source id -> entry; every entry must name its kind."""
     with path.open("rb") as fh:
         sources = tomllib.load(fh)["sources"]
-    missing = [sid for sid, entry in sources.items() if not entry.get("kind")]
-    if missing:
-        raise EtlError([Problem(str(path), None, f"sources.{sid}.kind", "every source must name its kind")
-                        for sid in missing])
+    problems = [Problem(str(path), None, f"sources.{sid}.kind", "every source must name its kind")
+                for sid, entry in sources.items() if not entry.get("kind")]
+    problems += [Problem(str(path), None, f"sources.{sid}.update_frequency",
+                         f"{entry.get('update_frequency')!r} is not one of {', '.join(FREQUENCIES)}")
+                 for sid, entry in sources.items() if entry.get("update_frequency", "irregular") not in FREQUENCIES]
+    if problems:
+        raise EtlError(problems)
     return sources
 
 

@@ -49,6 +49,21 @@ CHECKS = [
         FROM indicator i
         WHERE i.no_observation_reason_en IS NULL
           AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)"""),
+    ("target reasons", """
+        SELECT 'target ' || t.indicator_id || ' ' || t.geo_code,
+               CASE WHEN t.basis = 'assumption' THEN 'an assumed target needs assumption_reason_ja and _en'
+                    WHEN t.basis = 'quotation' AND t.date_basis = 'assumption'
+                    THEN 'a quoted target with an assumed date needs date_assumption_ja and _en'
+                    ELSE 'a quoted target needs its quote_ja and source_doc' END
+        FROM target t
+        WHERE (t.basis = 'assumption' AND (t.assumption_reason_ja IS NULL OR t.assumption_reason_en IS NULL))
+           OR (t.basis = 'quotation' AND t.date_basis = 'assumption'
+               AND (t.date_assumption_ja IS NULL OR t.date_assumption_en IS NULL))
+           OR (t.basis = 'quotation' AND (t.quote_ja IS NULL OR t.source_doc IS NULL))
+           OR (t.basis = 'assumption' AND t.date_basis <> 'assumption')"""),
+    ("indicator documents", """
+        SELECT 'indicator ' || i.indicator_id, 'source_doc ' || i.source_doc || ' is not in data/reference/documents.csv'
+        FROM indicator i WHERE i.source_doc IS NOT NULL AND i.source_doc NOT IN (SELECT source_doc FROM documents)"""),
     ("assessments", """
         SELECT 'indicator ' || i.indicator_id, 'no assessment for the headline geography'
         FROM indicator i ANTI JOIN assessment a ON a.indicator_id = i.indicator_id AND a.geo_code = i.headline_geo_code"""),

@@ -3,15 +3,18 @@ database, and downloads of the filtered view (CSV UTF-8 with BOM, CP932, Excel) 
 from __future__ import annotations
 
 import dash
+import pandas as pd
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from smartcity import catalog, gridquery
+from smartcity import catalog, citations, gridquery
 from smartcity.components import no_database, page_header
 from smartcity.db import connect
 from smartcity.export import to_csv_bytes, to_xlsx_bytes
-from smartcity.i18n import bi, grid_locale, lang_of, tr
+from smartcity.format import next_update
+from smartcity.i18n import bi, grid_locale, lang_of, split_bilingual, tr
+from smartcity.queries import common
 from smartcity.settings import db_path
 from smartcity.tablequery import QueryError, count, select
 from smartcity.urlstate import sync_url, url_sink
@@ -56,7 +59,108 @@ def layout(lang: str | None = None, dataset: str | None = None, **_query) -> htm
         html.Div(detail(db, chosen, lang), id=f"{PREFIX}-detail"),
         html.H2(tr("データセット一覧", "All datasets", lang), className="h5 mt-4"),
         catalog_table(db, sets, lang),
+        html.H2(tr("出典ごとの最終更新と次回更新予定", "Latest data and next expected update, by source", lang),
+                className="h5 mt-4"),
+        updates_table(db, lang),
+        html.H2(tr("更新履歴（構築ごとの変更）", "Update history (what each build changed)", lang), className="h5 mt-4"),
+        history(db, {d.id: d for d in sets}, lang),
     ], id=f"{PREFIX}-page")
+
+
+def _pick(text, lang: str) -> str:
+    """One language of a catalog text written '日本語 / English' (a licence, what a dataset describes); '—' if none."""
+    if not text:
+        return "—"
+    return tr(*split_bilingual(text), lang)
+
+
+def _licences(e: dict, lang: str) -> str:
+    """Each source's licence once, in the page's language."""
+    texts = [s["licence"] for s in e["sources"] if s.get("licence")] or [e["licence"]]
+    return tr("；", "; ", lang).join(dict.fromkeys(_pick(t, lang) for t in texts))
+
+
+def updates_table(db, lang: str) -> dbc.Table:
+    """Per source: the date of its newest data loaded and when the next are expected (marked when overdue)."""
+    as_of = common.build_info(db).iloc[0]["as_of"]
+    head = html.Thead(html.Tr([html.Th(tr(ja, en, lang)) for ja, en in (
+        ("出典", "Source"), ("最終更新（読み込んだ最新データの時点）", "Latest data loaded"),
+        ("次回更新予定", "Next update expected"))]))
+    body = []
+    for r in common.source_updates(db).itertuples():
+        expected, overdue = next_update(r.latest, r.update_frequency, as_of, lang)
+        late = html.Span(["⚠ ", tr("予定を過ぎています（新しいデータは未読込）", "overdue: no newer data loaded yet", lang)],
+                         className="badge text-bg-warning border border-dark ms-1") if overdue else None
+        body.append(html.Tr([html.Td(tr(r.title_ja, r.title_en, lang)), html.Td(citations.date_words(r.latest, lang)),
+                             html.Td([expected, late])]))
+    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, responsive=True, className="small",
+                     id=f"{PREFIX}-updates")
+
+
+def history(db, datasets: dict, lang: str, builds: int = 10) -> html.Div:
+    """The last builds, newest first: files added or dropped, and per table rows added, removed and changed."""
+    frame = common.build_history(db)
+    if frame.empty:
+        return html.P(tr("更新履歴はまだありません。", "No update history yet.", lang), className="small",
+                      id=f"{PREFIX}-history")
+    items = []
+    for built_at, rows in list(frame.groupby("built_at", sort=False))[:builds]:
+        build = rows[rows["table_name"] == "*"].iloc[0] if (rows["table_name"] == "*").any() else None
+        tables = rows[rows["table_name"] != "*"]
+        items.append(html.Li([html.Strong(f"{built_at:%Y-%m-%d %H:%M} UTC"), "　",
+                              build_words(build, len(tables), lang),
+                              _changes_table(tables, datasets, lang) if len(tables) else None], className="mb-2"))
+    return html.Div(html.Ul(items, className="small list-unstyled"), id=f"{PREFIX}-history")
+
+
+def build_words(build, n_tables: int, lang: str) -> str:
+    """One build in words: the first build, new files (snapshots, releases), or no change."""
+    note = None if build is None else build["note"]
+    if note == "first build":
+        return tr("初回の構築（すべてのデータを新たに読み込み）", "First build (every figure loaded anew)", lang)
+    if note == "previous build not comparable":
+        return tr("前回の構築とは形式が異なるため比較できません", "Not comparable with the previous build (another "
+                  "layout)", lang)
+    files = _folders(build["files_changed"] if build is not None else None)
+    parts = ([tr("新しいファイル：", "New files: ", lang) + "、".join(files["+"])] if files["+"] else []) + \
+            ([tr("削除されたファイル：", "Dropped files: ", lang) + "、".join(files["-"])] if files["-"] else [])
+    if not parts and not n_tables:
+        return tr("前回の構築から変更なし", "No change from the previous build", lang)
+    return tr("。", ". ", lang).join(parts) or tr("表の内容が変わりました", "Table contents changed", lang)
+
+
+def _folders(files) -> dict[str, list[str]]:
+    """'+mynumbercard/20221031/a.csv, …' → {'+': ['mynumbercard/20221031'], '-': []}: a snapshot once, not per file."""
+    out: dict[str, list[str]] = {"+": [], "-": []}
+    for item in (files or "").split(", "):
+        if item:
+            folder = item[1:].rsplit("/", 1)[0] if "/" in item else item[1:]
+            if folder not in out[item[0]]:
+                out[item[0]].append(folder)
+    return out
+
+
+def _changes_table(tables, datasets: dict, lang: str) -> dbc.Table:
+    head = html.Thead(html.Tr([html.Th(tr(ja, en, lang)) for ja, en in (
+        ("データセット", "Dataset"), ("前回 → 今回の行数", "Rows before → after"), ("追加", "Added"),
+        ("削除", "Removed"), ("値の変更", "Changed"))]))
+    body = []
+    for r in tables.itertuples():
+        d = datasets.get(r.table_name)
+        name = tr(d.title_ja, d.title_en, lang) if d else r.table_name
+        note = {"new table": tr("新しい表", "new table", lang), "columns changed": tr("列の構成が変更", "columns "
+                "changed", lang)}.get(r.note, "")
+        body.append(html.Tr([html.Td([name, html.Br(), html.Code(r.table_name)]),
+                             html.Td(f"{_count(r.rows_before)} → {_count(r.rows_after)}" + (f"（{note}）" if note and
+                                     lang == "ja" else f" ({note})" if note else "")),
+                             html.Td(_count(r.rows_added)), html.Td(_count(r.rows_removed)),
+                             html.Td(_count(r.rows_changed))]))
+    return dbc.Table([head, html.Tbody(body)], size="sm", className="small mt-1 mb-0")
+
+
+def _count(value) -> str:
+    """A row count, '—' when it was not counted (NULL)."""
+    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def catalog_table(db, sets, lang: str) -> dbc.Table:
@@ -69,8 +173,8 @@ def catalog_table(db, sets, lang: str) -> dbc.Table:
         e = catalog.describe(db, d)
         link = dcc.Link(tr(d.title_ja, d.title_en, lang), href=f"/data?dataset={d.id}" + ("&lang=en" if lang == "en" else ""))
         body.append(html.Tr([html.Td([link, html.Br(), html.Code(d.id)]), html.Td(tr(d.description_ja, d.description_en, lang)),
-                             html.Td(f"{e['rows']:,}", className="text-end"), html.Td(e["describes"]),
-                             html.Td(e["licence"]), html.Td(e["credit"] or "—")]))
+                             html.Td(f"{e['rows']:,}", className="text-end"), html.Td(_pick(e["describes"], lang)),
+                             html.Td(_licences(e, lang)), html.Td(e["credit"] or "—")]))
     return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, responsive=True, className="small",
                      id=f"{PREFIX}-catalog")
 
@@ -100,10 +204,10 @@ def detail(db, d: catalog.Dataset, lang: str) -> html.Div:
         html.H2(bi(d.title_ja, d.title_en, lang), className="h5"),
         html.P(tr(d.description_ja, d.description_en, lang)),
         html.Ul([html.Li([html.Strong(tr("行数：", "Rows: ", lang)), f"{e['rows']:,}"]),
-                 html.Li([html.Strong(tr("時点：", "Describes: ", lang)), e["describes"]]),
+                 html.Li([html.Strong(tr("時点：", "Describes: ", lang)), _pick(e["describes"], lang)]),
                  html.Li([html.Strong(tr("出典：", "Source: ", lang)),
                           "; ".join(tr(s["title_ja"], s["title_en"], lang) for s in e["sources"]) or "—"]),
-                 html.Li([html.Strong(tr("ライセンス：", "Licence: ", lang)), e["licence"]]),
+                 html.Li([html.Strong(tr("ライセンス：", "Licence: ", lang)), _licences(e, lang)]),
                  html.Li([html.Strong(tr("クレジット：", "Required credit: ", lang)), e["credit"] or "—"]),
                  html.Li([html.Strong("API: "), *[html.A(f".{f}", href=f"{api}.{f}", className="me-2")
                                                    for f in ("csv", "json", "parquet")]])], className="small"),

@@ -9,10 +9,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, rows, status_badge
+from smartcity import citations, urlstate
+from smartcity.components import (Col, chart_card, grid_id, meta_id, missing, no_database, page_header, rows,
+                                  status_badge, twin_meta)
 from smartcity.figures.kpi import assessment_facts, geo_options, timeseries, unit_label, value_text
-from smartcity.format import STALE, as_of_words
+from smartcity.format import STALE, as_of_words, next_update, target_date_words
 from smartcity.i18n import bi, lang_of, tr
 from smartcity.queries import common, kpi
 from smartcity.settings import db_path
@@ -23,6 +24,7 @@ dash.register_page(__name__, path_template="/kpi/<indicator_id>", name="指標 /
 PREFIX = "kpi"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CHART = f"{PREFIX}-ts"
+TITLE = ("推移と目標", "Trend and target")
 COMPARATORS = ("00000", "13000")  # Japan and Tokyo, drawn beside the chosen geography when they have observations
 FREQUENCY = {"annual": ("年次", "annual"), "monthly": ("月次", "monthly"), "irregular": ("不定期", "irregular")}
 NUMBER = ",.4~f"  # thousands separated, at most four decimals (the table twin's numbers)
@@ -38,7 +40,7 @@ def columns(unit: str, unit_ja: str) -> list[Col]:
                 min_width=100, number_format=NUMBER),
             Col("numerator", "分子", "Numerator", True, min_width=105, number_format=NUMBER),
             Col("denominator", "分母", "Denominator", True, min_width=115, number_format=NUMBER),
-            Col("source_ref", "出典箇所", "Source reference", flex=2, min_width=220, wrap=True),
+            Col("citation", "出典", "Source", flex=2, min_width=220, wrap=True),
             Col("indicator_id", "指標ID", "Indicator id", min_width=220)]
 
 
@@ -74,9 +76,10 @@ def layout(indicator_id: str | None = None, lang: str | None = None, geo: str | 
         return html.Div([back, header, body, *stores], id=f"{PREFIX}-page")
     side = [status, target, definition]
     figure, frame, sources = _chart_parts(db, r, geo, lang)
-    card = chart_card(CHART, "推移と目標", "Trend and target", figure, frame, columns(r.unit, r.unit_ja),
+    card = chart_card(CHART, *TITLE, figure, frame, columns(r.unit, r.unit_ja),
                       _chart_source(db, r, frame, "ja"), _chart_source(db, r, frame, "en"), lang,
-                      note=_chart_note(geos, geo, lang))
+                      note=_chart_note(geos, geo, lang), filename=f"{r.indicator_id}_{geo}",
+                      as_of=_latest(frame, geo))
     body = dbc.Row([
         dbc.Col([html.H2(tr("推移", "Trend", lang), className="visually-hidden"), _geo_control(geos, geo, lang), card,
                  _card("kpi-source-card", "出典", "Source", html.Div(sources, id=f"{PREFIX}-obs-sources"), lang)],
@@ -143,33 +146,63 @@ def _chart_parts(db, r, geo: str, lang: str):
     obs = obs.sort_values(["geo_code", "period_end"], key=lambda s: s.map(order) if s.name == "geo_code" else s)
     assessment = kpi.assessment(db, r.indicator_id, geo)
     figure = timeseries(obs, assessment, geo, r.unit, r.unit_ja, lang,
-                        source=tr("出典：", "Source: ", lang) + _source_titles(db, obs, lang),
+                        source=citations.source_line(_chart_source(db, r, obs, lang), lang),
                         lower_bound=r.lower_bound, upper_bound=r.upper_bound)
     frame = obs.assign(geo_name=obs["geo_name_en" if lang == "en" else "geo_name_ja"],
-                       period_end=pd.to_datetime(obs["period_end"]).dt.strftime("%Y-%m-%d"))
+                       period_end=pd.to_datetime(obs["period_end"]).dt.strftime("%Y-%m-%d"),
+                       citation=_row_citations(db, obs, lang))
     return figure, frame, _source_panel(db, r, obs[obs.geo_code == geo], lang)
 
 
-def _source_titles(db, obs: pd.DataFrame, lang: str) -> str:
-    src = common.sources(db)
-    used = src[src.source_id.isin(set(obs["source_id"].str.split(":").str[0]))] if len(obs) else src.iloc[0:0]
-    return "; ".join(used["title_en" if lang == "en" else "title_ja"])
+def _open_sources(db) -> pd.DataFrame:
+    return common.sources(db).set_index("source_id")
+
+
+def _source_ids(obs: pd.DataFrame) -> list[str]:
+    """The manifest sources of the observations ('reference:joint_procurement_adoption' → 'reference'), in order."""
+    return list(dict.fromkeys(obs["source_id"].str.split(":").str[0])) if len(obs) else []
+
+
+def _indicator_source(db, r, lang: str) -> str:
+    """The indicator's own source: the document and section it is transcribed from, or its open-data source."""
+    cited = r.citation_en if lang == "en" else r.citation_ja
+    if isinstance(cited, str) and cited:
+        return cited
+    src = _open_sources(db)
+    return citations.open_data(src.loc[r.source_id], lang) if r.source_id in src.index else ""
 
 
 def _chart_source(db, r, obs: pd.DataFrame, lang: str) -> str:
-    """The chart's source line: the indicator's source, or for open data its title, publisher and required credit."""
-    open_data = [sid for sid in dict.fromkeys(obs["source_id"]) if not sid.startswith("reference")] if len(obs) else []
-    if not open_data:
-        return r.source_en if lang == "en" else r.source_ja
-    src = common.sources(db).set_index("source_id")
-    parts = [(f"{s.title_en} ({s.publisher_en}); required credit: {s.attribution}" if lang == "en" else
-              f"{s.title_ja} — {s.attribution}") for sid in open_data if sid in src.index for s in [src.loc[sid]]]
-    return "; ".join(parts) or (r.source_en if lang == "en" else r.source_ja)
+    """The chart's source: the documents and sections its figures come from, the open data's publisher, title and
+    required credit, and the survey a document quotes; the indicator's own source when nothing is drawn."""
+    src = _open_sources(db)
+    transcribed = obs[obs["source_doc"].notna()] if len(obs) else obs
+    parts = [citations.cite_rows(transcribed, lang)] if len(transcribed) else []
+    parts += [citations.open_data(src.loc[s], lang) for s in _source_ids(obs) if s != "reference" and s in src.index]
+    text = tr("；", "; ", lang).join(p for p in parts if p) or _indicator_source(db, r, lang)
+    origin = r.origin_en if lang == "en" else r.origin_ja
+    if isinstance(origin, str) and origin:
+        text += tr(f"（原典：{origin}）", f" (original survey: {origin})", lang)
+    return text
+
+
+def _row_citations(db, obs: pd.DataFrame, lang: str) -> list[str]:
+    """Each observation's source for the table: its document and section, or its open-data source's title."""
+    src = _open_sources(db)
+    cited = obs["citation_en" if lang == "en" else "citation_ja"] if len(obs) else []
+    out = []
+    for sid, text in zip(obs["source_id"].str.split(":").str[0] if len(obs) else [], cited):
+        if isinstance(text, str):
+            out.append(text)
+        else:
+            out.append(citations.open_data(src.loc[sid], lang, with_credit=False) if sid in src.index else sid)
+    return out
 
 
 @dash.callback(
     Output(f"{CHART}-graph", "figure"), Output(grid_id(CHART), "rowData"), Output(f"{PREFIX}-assessment", "children"),
     Output(f"{PREFIX}-target", "children"), Output(f"{PREFIX}-obs-sources", "children"),
+    Output(meta_id(CHART), "data"), Output(f"{CHART}-asof", "children"), Output(f"{CHART}-source", "children"),
     Input(f"{PREFIX}-geo", "value"), State(f"{PREFIX}-indicator", "data"), State(f"{PREFIX}-lang", "data"),
     prevent_initial_call=True)
 def update_geography(geo, indicator_id, lang):
@@ -178,14 +211,23 @@ def update_geography(geo, indicator_id, lang):
     db = db_path()
     ind = kpi.indicator(db, indicator_id or "")
     if ind.empty:
-        return (dash.no_update,) * 5
+        return (dash.no_update,) * 8
     r = ind.iloc[0]
     geos = kpi.geographies(db, r.indicator_id)
     if geo not in set(geos["geo_code"]):
-        return (dash.no_update,) * 5
+        return (dash.no_update,) * 8
     figure, frame, sources = _chart_parts(db, r, geo, lang)
+    src_ja, src_en = _chart_source(db, r, frame, "ja"), _chart_source(db, r, frame, "en")
+    meta = twin_meta(CHART, *TITLE, src_ja, src_en, lang, _latest(frame, geo), f"{r.indicator_id}_{geo}", True)
     return (figure, rows(frame, columns(r.unit, r.unit_ja)), _assessment_panel(db, r, geo, lang),
-            _target_panel(db, r, geo, lang), sources)
+            _target_panel(db, r, geo, lang), sources, meta, meta["as_of_text"],
+            [html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang)])
+
+
+def _latest(frame: pd.DataFrame, geo: str):
+    """The date of the chosen area's newest observation (None without one)."""
+    dates = frame.loc[frame["geo_code"] == geo, "period_end"] if len(frame) else []
+    return max(dates) if len(dates) else None
 
 
 urlstate.sync_url(PREFIX, {"geo": (f"{PREFIX}-geo", "value")})
@@ -265,23 +307,33 @@ def _target_panel(db, r, geo: str, lang: str) -> list:
                           "No target is set (the strategy documents give no figure and none is assumed).", lang),
                        className="small mb-0")]
     t = t.iloc[0]
+    when = target_date_words(t.target_date, t.date_basis, lang)
     head = html.P([html.Strong(value_text(t.target_value, r.unit, r.unit_ja, lang)),
-                   tr(f"（期日 {str(t.target_date)[:10]}）", f" by {str(t.target_date)[:10]}", lang)], className="mb-1")
+                   tr(f"　期日 {when}", f" by {when}", lang)], className="mb-1", id=f"{PREFIX}-target-head")
     if t.basis == "quotation":
-        doc = t.doc_title_en if lang == "en" else t.doc_title_ja
-        return [head, html.Div(html.Span([html.I(className="bi bi-quote me-1", **{"aria-hidden": "true"}),
-                                          tr("戦略文書からの引用", "Quoted from the strategy documents", lang)],
-                                         className="badge text-bg-light border"), className="mb-1"),
-                html.Blockquote(html.P(f"「{t.quote_ja}」", lang="ja", className="mb-1"),
-                                className="border-start border-3 ps-2 mb-1", id=f"{PREFIX}-quote"),
-                html.P([tr("出典：", "Source: ", lang), f"{doc}（{t.source_doc}）" if doc else t.source_doc,
-                        tr(f"「{t.source_section}」 {t.source_line} 行目", f", section '{t.source_section}', line "
-                           f"{t.source_line}", lang)], className="small text-body-secondary mb-0")]
-    return [head, html.Div(html.Span([html.I(className="bi bi-exclamation-diamond me-1", **{"aria-hidden": "true"}),
-                                      tr("仮定（戦略文書に数値目標なし）", "Assumption (no figure in the strategy documents)",
-                                         lang)], className="badge text-bg-warning"), className="mb-1"),
-            html.P([html.Strong(tr("理由（英語の原文）：", "Reason: ", lang)),
-                    html.Span(t.assumption_reason, lang="en")], className="small mb-0", id=f"{PREFIX}-assumption")]
+        parts = [head, _badge("bi-quote", tr("戦略文書からの引用", "Quoted from the strategy documents", lang), "light"),
+                 html.Blockquote(html.P(f"「{t.quote_ja}」", lang="ja", className="mb-1"),
+                                 className="border-start border-3 ps-2 mb-1", id=f"{PREFIX}-quote"),
+                 html.P(citations.source_line(t.citation_en if lang == "en" else t.citation_ja, lang),
+                        className="small text-body-secondary mb-1", id=f"{PREFIX}-target-source")]
+        if t.date_basis == "assumption":
+            parts.append(_reason("期日の仮定：", "Assumed date: ", t.date_assumption_ja, t.date_assumption_en, lang,
+                                 f"{PREFIX}-date-assumption"))
+        return parts
+    return [head, _badge("bi-exclamation-diamond", tr("仮定（戦略文書に数値目標なし）",
+                                                      "Assumption (no figure in the strategy documents)", lang),
+                         "warning"),
+            _reason("理由：", "Reason: ", t.assumption_reason_ja, t.assumption_reason_en, lang, f"{PREFIX}-assumption")]
+
+
+def _badge(icon: str, text: str, colour: str) -> html.Div:
+    cls = "badge text-bg-light border" if colour == "light" else f"badge text-bg-{colour}"
+    return html.Div(html.Span([html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), text], className=cls),
+                    className="mb-1")
+
+
+def _reason(label_ja: str, label_en: str, ja, en, lang: str, cid: str) -> html.P:
+    return html.P([html.Strong(tr(label_ja, label_en, lang)), tr(ja, en, lang)], className="small mb-0", id=cid)
 
 
 def _definition(r, lang: str) -> html.Dl:
@@ -304,28 +356,37 @@ def _definition(r, lang: str) -> html.Dl:
 
 
 def _source_panel(db, r, obs: pd.DataFrame, lang: str) -> list:
-    """The indicator's source and the source references of the observations drawn for the chosen geography."""
-    parts = [html.P([html.Strong(tr("指標の出典：", "Indicator source: ", lang)),
-                     r.source_en if lang == "en" else r.source_ja], className="small mb-1")]
+    """The indicator's source and the sources of the observations drawn for the chosen geography (each row's own
+    source is in the table)."""
+    parts = [html.P([html.Strong(tr("指標の出典：", "Indicator source: ", lang)), _indicator_source(db, r, lang)],
+                    className="small mb-1")]
     if obs.empty:
         parts.append(html.P(tr("観測値の出典：観測値がまだありません。", "Observation sources: no observation yet.", lang),
                             className="small mb-0"))
         return parts
-    src = common.sources(db).set_index("source_id")
-    for source_id in dict.fromkeys(obs["source_id"].str.split(":").str[0]):
-        if source_id in src.index:
-            s = src.loc[source_id]
-            parts.append(html.P([html.Strong(tr("データ：", "Data: ", lang)), s.title_en if lang == "en" else s.title_ja,
-                                 f"（{s.publisher_ja}）" if lang == "ja" else f" ({s.publisher_en})",
-                                 html.Br(), html.Span(s.attribution, lang="ja")], className="small mb-1"))
-    refs = list(dict.fromkeys(obs.sort_values("period_end")["source_ref"]))
-    shown = refs if len(refs) <= 4 else [refs[0], refs[1], "…", refs[-1]]
-    parts.append(html.Div([html.Strong(tr(f"観測値の出典箇所（{len(refs)} 件、すべて表に記載）：",
-                                          f"Where each observation comes from ({len(refs)}, all in the table):", lang),
-                                       className="small"),
-                           html.Ul([html.Li(html.Code(ref) if ref != "…" else ref, className="small") for ref in shown],
-                                   className="mb-0")]))
+    parts.append(html.P([html.Strong(tr("この地域の観測値の出典：", "Sources of this area's observations: ", lang)),
+                         _chart_source(db, r, obs, lang)], className="small mb-1"))
+    parts += _update_lines(db, _source_ids(obs), lang)
+    parts.append(html.P(tr(f"観測値 {len(obs)} 件それぞれの出典は「推移と目標」の表に記載しています。",
+                           f"Each of the {len(obs)} observations has its source in the table under “Trend and "
+                           "target”.", lang), className="small text-body-secondary mb-0"))
     return parts
+
+
+def _update_lines(db, source_ids: list[str], lang: str) -> list[html.P]:
+    """「最終更新 … / 次回更新予定 …」 for each source drawn, marked when the next data are overdue."""
+    as_of = common.build_info(db).iloc[0]["as_of"]
+    updates = common.source_updates(db).set_index("source_id")
+    out = []
+    for sid in (s for s in source_ids if s in updates.index):
+        u = updates.loc[sid]
+        expected, overdue = next_update(u.latest, u.update_frequency, as_of, lang)
+        out.append(html.P([html.Strong(tr(u.title_ja, u.title_en, lang)), tr("：最終更新 ", ": latest data ", lang),
+                           citations.date_words(u.latest, lang), tr("／次回更新予定 ", " / next expected ", lang),
+                           expected, html.Span(["⚠ ", tr("予定を過ぎています", "overdue", lang)],
+                                               className="badge text-bg-warning border border-dark ms-1")
+                           if overdue else None], className="small mb-1", id=f"{PREFIX}-update-{sid}"))
+    return out
 
 
 def _not_found(db, indicator_id: str | None, lang: str) -> html.Div:

@@ -9,13 +9,13 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from smartcity import urlstate
+from smartcity import citations, urlstate
 from smartcity.components import (Col, chart_card, grid_id, missing, no_database, page_header, radio_group, rows,
                                   table_twin)
 from smartcity.figures import dx as fdx
 from smartcity.figures import municipal as fm
-from smartcity.figures.common import SEQUENTIAL, empty_figure
-from smartcity.figures.maps import BOUNDARY_CREDIT, BOUNDARY_CREDIT_EN, COLORBAR, choropleth
+from smartcity.figures.common import Scale, empty_figure
+from smartcity.figures.maps import choropleth, drawn_z, key_traces, legend_title, trace_colours
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import common, dx, municipal
 from smartcity.settings import db_path
@@ -27,8 +27,8 @@ PREFIX = "muni"
 MAP_KEY, ADOPTION_KEY, SUPPORT_KEY = f"{PREFIX}-map", f"{PREFIX}-adoption", f"{PREFIX}-support"
 DIST_KEY, MATRIX_KEY = f"{PREFIX}-dist", f"{PREFIX}-matrix"
 AREAS = ("osaka", "japan")
-MAP_SIZE = {"osaka": (680, 560), "japan": (680, 600)}  # the map's pixel size the view is fitted to (card at 1366 px)
-LEGEND_PX = 70  # extra room the class legend's labels take at the map's right
+MAP_SIZE = {"osaka": (680, 650), "japan": (680, 660)}  # the figure's pixel size the view is fitted to (card at
+# 1366 px), the key below the map included
 PROC = "proc"  # the measure radio's value for "a procedure, chosen in the list below"
 JAPAN_DEFAULT = "dx:mynumber_card_holding_rate"
 MAP_COLUMNS = [Col("geo_code", "団体コード", "Code", min_width=80), Col("pref", "都道府県", "Prefecture", min_width=80),
@@ -52,7 +52,7 @@ SUPPORT_COLUMNS = [Col("area", "支援分野", "Area", flex=2, wrap=True),
                    Col("municipalities", "市町村数", "Municipalities", True, wrap=True),
                    Col("municipalities_note", "市町村数の注記", "Note on the count", wrap=True),
                    Col("stage", "段階", "Stage", flex=2, wrap=True),
-                   Col("source", "出典（文書・節・行）", "Source (document, section, line)", flex=4, wrap=True)]
+                   Col("source", "出典（文書・節）", "Source (document, section)", flex=4, wrap=True)]
 
 
 def resolve(db, measure: str | None, area: str | None) -> tuple[str, str, object, list[tuple[str, str]]]:
@@ -102,7 +102,8 @@ def layout(lang: str | None = None, measure: str | None = None, area: str | None
                     "open its page. Below: who has what among Osaka's 43, the jointly procured systems and the "
                     "prefecture's support programmes.", lang),
         dcc.Store(id=f"{PREFIX}-lang", data=lang),
-        dcc.Store(id=f"{PREFIX}-view", data={"area": area, "measure": measure}),
+        dcc.Store(id=f"{PREFIX}-view", data={"area": area, "measure": measure,
+                                             "keys": len(key_traces(map_scale(measure, info), lang, "", 1))}),
         dcc.Store(id=f"{PREFIX}-measure-key", data=measure),
         dcc.Location(id=f"{PREFIX}-nav", refresh="callback-nav"),
         urlstate.url_sink(PREFIX),
@@ -120,14 +121,13 @@ def layout(lang: str | None = None, measure: str | None = None, area: str | None
 
 def dx_source(db, lang: str) -> str:
     """The DX release's source line with its date, and the note that the date is the publication date."""
-    return fdx.credit(dx.release_date(db), lang)
+    return citations.dx_credit(dx.release_date(db), lang)
 
 
 def map_source(db, measure: str, lang: str, area: str = "osaka") -> str:
     """Where the map's values come from (the boundary credit is also written on the map)."""
     if measure == "mynumber":
-        src = common.sources(db).set_index("source_id").loc["mynumbercard"]
-        text = tr(src.attribution.removeprefix("出典："), f"{src.title_en} — {src.publisher_en}", lang)
+        text = citations.open_data(common.sources(db).set_index("source_id").loc["mynumbercard"], lang)
     elif measure in fm.MEASURES:
         docs = municipal.map_sources(db)
         text = tr("戦略文書に記載された事業のうち市町村名（区名）があるものを数えた件数：",
@@ -135,8 +135,7 @@ def map_source(db, measure: str, lang: str, area: str = "osaka") -> str:
             + fm.document_sources(docs[docs["measure"] == measure], lang)
     else:
         text = dx_source(db, lang).rstrip("。. ")
-    return text + tr(f"。境界：{BOUNDARY_CREDIT.removeprefix('出典：')}",
-                     f". Boundaries: {BOUNDARY_CREDIT_EN.removeprefix('Source: ')}.", lang)
+    return text + tr("。", ". ", lang) + citations.boundaries_text(lang) + tr("。", ".", lang)
 
 
 def map_frame(db, measure: str, area: str, info, lang: str) -> pd.DataFrame:
@@ -146,13 +145,32 @@ def map_frame(db, measure: str, area: str, info, lang: str) -> pd.DataFrame:
     return fdx.map_values(dx.area_values(db, info, area), info, dx.release_date(db), lang, with_pref=area == "japan")
 
 
+def map_scale(measure: str, info) -> Scale:
+    """The one colour scale of the measure shown (the same wherever the measure is coloured)."""
+    return fm.map_scale(measure) if info is None else fdx.scale(info)
+
+
 def map_figure(db, frame: pd.DataFrame, measure: str, area: str, info, lang: str):
     boundaries = common.boundaries(db, municipal.MAP_LAYERS[area])
     width, height = MAP_SIZE[area]
     if info is None:
         return choropleth(boundaries, frame, fm.colorbar_title(measure, lang), width=width, height=height,
-                          colorbar={"dtick": fm.colorbar_dtick(measure)}, lang=lang)
-    return fdx.dx_map(boundaries, frame, info, lang, width=width - LEGEND_PX, height=height)
+                          lang=lang, scale=fm.map_scale(measure))
+    return fdx.dx_map(boundaries, frame, info, lang, width=width, height=height)
+
+
+def patch_key(figure: dash.Patch, scale: Scale, lang: str, area: str, old_keys: int) -> int:
+    """Give the map a new measure's colours and key without its geometry: trace 0's colour settings, the key traces
+    after it replaced (the old ones deleted), the legend's title. Returns the number of key traces."""
+    for name, value in trace_colours(scale).items():
+        figure["data"][0][name] = value
+    for _ in range(old_keys):
+        del figure["data"][1]
+    title = legend_title(scale.title(lang), lang)
+    keys = key_traces(scale, lang, title, MAP_SIZE[area][1])
+    figure["data"].extend([k.to_plotly_json() for k in keys])
+    figure["layout"]["legend"]["title"]["text"] = title if scale.categorical else ""
+    return len(keys)
 
 
 def map_note(db, frame: pd.DataFrame, area: str, info, lang: str) -> list:
@@ -160,11 +178,11 @@ def map_note(db, frame: pd.DataFrame, area: str, info, lang: str) -> list:
     parts = [tr("市町村をクリックすると、その市町村のページを開きます。", "Click a municipality to open its page.", lang)]
     if info is not None:
         missing_word = fdx.classes(info, lang)[0][0]
-        parts.append(tr(f"薄い灰色は「{missing_word}」で、0 % とは別の区分です（0 % は色の区分「0 %」）。",
-                        f"Light grey is '{missing_word}', a class of its own, not 0 % (0 % has its own class).", lang)
+        parts.append(tr(f"灰色は「{missing_word}」で、0 % とは別の区分です（0 % は色の区分「0 %」）。",
+                        f"Grey is '{missing_word}', a class of its own, not 0 % (0 % has its own class).", lang)
                      if info.value_type != "boolean" else
-                     tr("青＝実施、橙＝未実施、薄い灰色＝調査無し（表の「表示」列にことばで記載）。",
-                        "Blue = in place, orange = not in place, light grey = not surveyed (in words in the table's "
+                     tr("青＝実施、橙＝未実施、灰色＝調査無し（表の「表示」列にことばで記載）。",
+                        "Blue = in place, orange = not in place, grey = not surveyed (in words in the table's "
                         "'Shown as' column).", lang))
     if area == "japan":
         drawn = set(municipal.map_codes(db, "japan"))
@@ -282,40 +300,27 @@ def change_measure(measure: str, procedure: str | None, area: str | None, lang: 
     draws that area's map."""
     lang = lang_of(lang)
     db = db_path()
-    view = view or {"area": "osaka", "measure": fm.DEFAULT_MEASURE}
+    view = view or {"area": "osaka", "measure": fm.DEFAULT_MEASURE, "keys": 2}
     wanted = f"proc:{procedure}" if measure == PROC else measure
     measure, area, info, _ = resolve(db, wanted, area)
     frame = map_frame(db, measure, area, info, lang)
+    scale = map_scale(measure, info)
     if area != view.get("area"):
         figure = map_figure(db, frame, measure, area, info, lang)
+        keys = len(figure.data) - 1
     else:
-        figure = dash.Patch()
-        was_legacy = view.get("measure") in fm.MEASURES
+        figure = dash.Patch()  # values, colours and key only: the geometry stays in the browser
         if info is None:
-            figure["data"][0]["z"] = [None if pd.isna(v) else float(v) for v in frame["value"]]
-            figure["data"][0]["text"] = frame["label"].tolist()
-            figure["data"][0]["colorbar"]["title"]["text"] = fm.colorbar_title(measure, lang)
-            figure["data"][0]["colorbar"]["dtick"] = fm.colorbar_dtick(measure)
-            if not was_legacy:
-                figure["data"][0]["colorscale"] = SEQUENTIAL
-                figure["data"][0]["zmin"] = None
-                figure["data"][0]["zmax"] = None
-                for k in ("tickvals", "ticktext"):
-                    figure["data"][0]["colorbar"][k] = None
-                figure["data"][0]["colorbar"]["len"] = COLORBAR["len"]
+            z, text = frame["value"].tolist(), frame["label"].tolist()
         else:
             z, text = fdx.patch_lists(municipal.map_codes(db, area), frame)
-            settings = fdx.colour_settings(info, lang)
-            figure["data"][0]["z"] = z
-            figure["data"][0]["text"] = text
-            for k in ("colorscale", "zmin", "zmax"):
-                figure["data"][0][k] = settings[k]
-            for k, v in settings["colorbar"].items():
-                figure["data"][0]["colorbar"][k] = v
+        figure["data"][0]["z"] = drawn_z(z, scale)
+        figure["data"][0]["text"] = text
+        keys = patch_key(figure, scale, lang, area, int(view.get("keys", 0)))
     source = [html.Strong(tr("出典：", "Source: ", lang)), map_source(db, measure, lang, area)]
     dist_fig, dist_rows = dist_parts(db, info, lang)
     return (figure, rows(frame, MAP_COLUMNS), source, map_note(db, frame, area, info, lang), measure,
-            {"area": area, "measure": measure}, dist_fig, rows(dist_rows, DIST_COLUMNS), dist_note(info, lang),
+            {"area": area, "measure": measure, "keys": keys}, dist_fig, rows(dist_rows, DIST_COLUMNS), dist_note(info, lang),
             measure_options(db, area, lang))
 
 
@@ -338,20 +343,24 @@ urlstate.sync_url(PREFIX, {"measure": (f"{PREFIX}-measure-key", "data"), "area":
 # --- who has what among Osaka's 43 --------------------------------------------------------------------------------
 
 
+MATRIX_TITLE = ("府内43市町村の自治体DXの取組状況（一覧）", "Who has what: municipal DX in Osaka's 43 municipalities")
+
+
 def _matrix_card(db, lang: str):
     frame, cols = fdx.matrix_table(dx.matrix(db), lang)
     if frame.empty:
         return missing("自治体DXの取組状況のデータがありません。", "No municipal DX figures.", lang, MATRIX_KEY)
     columns = [Col(f, ja, en, numeric, min_width=110 if f == "name" else 92, wrap=True) for f, ja, en, numeric in cols]
     return dbc.Card(dbc.CardBody([
-        html.H3(tr("府内43市町村の自治体DXの取組状況（一覧）", "Who has what: municipal DX in Osaka's 43 municipalities", lang),
-                className="h6 card-title"),
+        html.H3(tr(*MATRIX_TITLE, lang), className="h6 card-title"),
         html.P(tr("行が市町村、列が項目です。列見出しをクリックすると並べ替えられます。「○ 実施」「× 未実施」「調査無し」のことばで示し、"
                   "右の3列は割合（％）です。「実施項目数」は10項目のうち実施の数です。",
                   "Rows are municipalities, columns the items; click a header to sort. Cells say '○ in place', "
                   "'× not in place' or 'not surveyed'; the last three columns are percentages. 'Items in place' "
                   "counts the yes/no items in place.", lang), className="small mb-1"),
-        table_twin(MATRIX_KEY, frame, columns, lang, page_size=43),
+        table_twin(MATRIX_KEY, frame, columns, lang, page_size=43, filename="municipal_dx_osaka_43",
+                   as_of=dx.release_date(db), title=MATRIX_TITLE,
+                   source=(dx_source(db, "ja"), dx_source(db, "en"))),
         html.P([html.Strong(tr("出典：", "Source: ", lang)), dx_source(db, lang)],
                className="small text-body-secondary mt-2 mb-0", id=f"{MATRIX_KEY}-source"),
     ]), className="mb-4", id=f"{MATRIX_KEY}-card")
@@ -365,9 +374,9 @@ def _adoption_card(db, lang: str) -> dbc.Card:
     if frame.empty:
         return missing("共同調達システムの導入データがありません。", "No adoption figures.", lang, ADOPTION_KEY)
     both = pd.concat([frame, coverage], ignore_index=True)
-    source_ja = "大阪府・大阪市 スマートシティ戦略関係資料：" + fm.document_sources(both, "ja")
-    source_en = "Osaka strategy documents: " + fm.document_sources(both, "en")
-    figure = fm.adoption_figure(frame, coverage, lang, source=tr("出典：", "Source: ", lang) + _short_source(frame, lang))
+    source_ja, source_en = citations.cite_rows(both, "ja"), citations.cite_rows(both, "en")
+    figure = fm.adoption_figure(frame, coverage, lang, source=citations.source_line(citations.cite_rows(both, lang),
+                                                                                    lang))
     note = tr("棒の色と模様で調達区分を示します（共同調達＝塗りつぶし、独自導入＝斜線）。棒の上は「導入市町村数/43」。"
               "資料の列見出しは年のみ（2020〜2023）で、年度として表示しています。「－ 未提供」は資料が「-」（共同調達の提供前）、"
               "「記載なし」は資料に数値がない年です。",
@@ -378,12 +387,6 @@ def _adoption_card(db, lang: str) -> dbc.Card:
     return chart_card(ADOPTION_KEY, "共同調達システムの導入推移（年度別・共同調達／独自導入）",
                       "Adoption of the jointly procured systems by fiscal year (joint / own procurement)",
                       figure, fm.adoption_table(frame, lang), ADOPTION_COLUMNS, source_ja, source_en, lang, note=note)
-
-
-def _short_source(frame: pd.DataFrame, lang: str) -> str:
-    r = frame.iloc[0]
-    return (f"{fm.name(r, lang, 'doc_title')}（{r.source_doc}）「{r.source_section}」" if lang == "ja"
-            else f"{fm.name(r, lang, 'doc_title')} ({r.source_doc}), '{r.source_section}'")
 
 
 def _support_card(db, lang: str) -> dbc.Card:
@@ -397,7 +400,11 @@ def _support_card(db, lang: str) -> dbc.Card:
         html.P(tr("「市町村数」は資料に記載された対象市町村数（「のべ」を含む）です。再掲の行は同じ事業の別分野での記載です。",
                   "'Municipalities' is the number the source gives (some are cumulative). Restated rows are the same "
                   "programme listed under a second area.", lang), className="small mb-1"),
-        table_twin(SUPPORT_KEY, table, SUPPORT_COLUMNS, lang, page_size=25),
+        table_twin(SUPPORT_KEY, table, SUPPORT_COLUMNS, lang, page_size=25,
+                   filename="prefecture_digital_support_programmes",
+                   title=("市町村に対するデジタル化支援（府の事業）",
+                          "The prefecture's digital support programmes for municipalities"),
+                   source=(fm.document_sources(frame, "ja"), fm.document_sources(frame, "en"))),
         html.P([html.Strong(tr("出典：", "Source: ", lang)), fm.document_sources(frame, lang)],
                className="small text-body-secondary mt-2 mb-0", id=f"{SUPPORT_KEY}-source"),
     ]), className="mb-4", id=f"{SUPPORT_KEY}-card")

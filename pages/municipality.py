@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from smartcity import citations
 from smartcity.components import Col, chart_card, missing, no_database, table_twin
 from smartcity.figures import dx as fdx
 from smartcity.figures import municipal as fm
@@ -51,8 +52,7 @@ PROGRAMME_COLUMNS = [Col("kind", "種別", "Kind", wrap=True), Col("title", "名
                      Col("area", "区・エリア", "Ward / area", flex=2, wrap=True),
                      Col("period", "年度・期間", "Year / period", wrap=True),
                      Col("stage", "段階・区分", "Stage / kind", wrap=True),
-                     Col("document", "出典文書", "Source document", flex=3, wrap=True),
-                     Col("section", "節", "Section", flex=3, wrap=True), Col("line", "行", "Line", True, wrap=True)]
+                     Col("source", "出典（文書・節）", "Source (document, section)", flex=4, wrap=True)]
 
 
 def _link(path: str, lang: str) -> str:
@@ -102,7 +102,7 @@ def layout(code: str | None = None, lang: str | None = None, **_query) -> html.D
     series, peers = municipal.rate_series(db, code), municipal.peers(db, code)
     involved = municipal.involvement(db, code)
     src = common.sources(db).set_index("source_id").loc["mynumbercard"]
-    mn_source_ja, mn_source_en = src.attribution.removeprefix("出典："), f"{src.title_en} — {src.publisher_en}"
+    mn_source_ja, mn_source_en = citations.open_data(src, "ja"), citations.open_data(src, "en")
     dx_parts = _dx_parts(db, code, p, lang)
     return html.Div([
         _header(p, lang),
@@ -112,7 +112,8 @@ def layout(code: str | None = None, lang: str | None = None, **_query) -> html.D
                    mn_source_ja, mn_source_en, lang,
                    note=tr("交付率＝交付枚数÷人口（住民基本台帳）。太い実線がこの市町村、破線・点線などが比較対象です。",
                            "Rate = cards issued ÷ population (resident register). The thick solid line is this "
-                           "municipality; the comparators differ by dash and marker.", lang)), lg=8),
+                           "municipality; the comparators differ by dash and marker.", lang),
+                   filename=f"mynumber_issuance_{code}", as_of=_last(series, "period_end")), lg=8),
                  dbc.Col(dx_parts["holding"], lg=4)]),
         _peers_card(p, peers, mn_source_ja, mn_source_en, lang),
         dx_parts["profile"],
@@ -189,7 +190,8 @@ def _peers_card(p, peers: pd.DataFrame, source_ja: str, source_en: str, lang: st
                    fm.peers_figure(peers, municipal.PEER_BAND, lang), table, PEER_COLUMNS, source_ja, source_en, lang,
                    note=tr("箱ひげ図は中央値と四分位範囲、○は各団体、★がこの市町村です。順位は交付率の高い順（同率は同順位）。",
                            "The box shows the median and quartiles, each circle one municipality, the star this one. "
-                           "Rank 1 is the highest rate (ties share a rank).", lang)),
+                           "Rank 1 is the highest rate (ties share a rank).", lang),
+                   filename=f"mynumber_issuance_peers_{p.geo_code}", as_of=_last(peers, "snapshot_date")),
     ])
 
 
@@ -212,14 +214,18 @@ def _programmes_card(p, involved: pd.DataFrame, lang: str) -> dbc.Card:
                           "" if not r.area or r.area in r.title else (f"（{r.area}）" if lang == "ja" else f" ({r.area})"),
                           html.Span(f" {r.period}・{r.stage}" if lang == "ja" else f" · {r.period} · {r.stage}",
                                     className="text-body-secondary"),
-                          html.Div(tr("出典：", "Source: ", lang) + (f"{r.document}「{r.section}」l.{r.line}" if lang == "ja"
-                                                                    else f"{r.document}, '{r.section}', l.{r.line}"),
-                                   className="small text-body-secondary")], className="mb-2")
+                          html.Div(citations.source_line(r.source, lang), className="small text-body-secondary")],
+                         className="mb-2")
                  for r in table.itertuples()]
         body = [html.P(intro, className="small", id=f"{PREFIX}-programmes-intro"),
                 html.Ul(items, className="small", id=f"{PREFIX}-programmes-list") if items else None,
                 html.Details([html.Summary(tr("表とダウンロード", "Table and download", lang)),
-                              table_twin(PROGRAMMES_KEY, table, PROGRAMME_COLUMNS, lang)], className="small")
+                              table_twin(PROGRAMMES_KEY, table, PROGRAMME_COLUMNS, lang,
+                                         filename=f"strategy_programmes_{p.geo_code}",
+                                         title=("戦略文書に記載された事業", "Programmes named in the strategy documents"),
+                                         source=(citations.cite_rows(involved, "ja"),
+                                                 citations.cite_rows(involved, "en")))],
+                             className="small")
                 if items else None]
     return dbc.Card(dbc.CardBody([html.H3(title, className="h6 card-title"), *body]), className="mb-4",
                     id=f"{PROGRAMMES_KEY}-card")
@@ -243,8 +249,7 @@ def _dx_parts(db, code: str, p, lang: str) -> dict:
     peers_n = dists.loc[dists["area"] == "peers", "n"]
     n_peers = int(peers_n.iloc[0]) if len(peers_n) else 0
     self_name = fm.name(p, lang)
-    src_ja, src_en = fdx.source(release, "ja"), fdx.source(release, "en")
-    date_note = fdx.source_note(lang)
+    credit = citations.dx_credit(release, lang)
     low, high = municipal.PEER_BAND
     peers_text = tr(f"人口規模の近い団体＝人口がこの市町村の {low:g}〜{high:g} 倍の全国 {n_peers} 団体（この市町村を含む、"
                     "マイナンバーカード交付状況の最新時点の人口）。",
@@ -260,7 +265,8 @@ def _dx_parts(db, code: str, p, lang: str) -> dict:
                 className="h6 card-title"),
         html.P([html.Span(fdx.pct(me) if me is not None else tr("報告なし", "not reported", lang),
                           className="fs-3 fw-bold me-2"),
-                tr(f"（{fdx.date_text(release, 'ja')}更新）", f"(updated {fdx.date_text(release, 'en')})", lang)],
+                tr(f"（{citations.release_date(release, 'ja')}更新）", f"(updated {citations.release_date(release, 'en')})",
+                   lang)],
                className="mb-1", id=f"{HOLDING_KEY}-value"),
         html.P(tr("保有率（デジタル庁、2024年）は住民のうちカードを保有している人の割合、左の交付率（総務省、2017〜2022年）は人口に"
                   "対する交付枚数の割合です。定義も時点も異なるため、二つを一本の線につなげたり差し引いたりはできません。",
@@ -268,8 +274,10 @@ def _dx_parts(db, code: str, p, lang: str) -> dict:
                   "rate beside it (MIC, 2017–2022) is cards issued per population. Their definitions and dates "
                   "differ, so they are shown side by side and never joined into one series.", lang),
                className="small", id=f"{HOLDING_KEY}-why"),
-        table_twin(HOLDING_KEY, holding, HOLDING_COLUMNS, lang),
-        html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang), tr("。", ". ", lang), date_note],
+        table_twin(HOLDING_KEY, holding, HOLDING_COLUMNS, lang, filename=f"mynumber_holding_rate_{code}", as_of=release,
+                   title=("マイナンバーカード保有率（デジタル庁）", "My Number card holding rate (Digital Agency)"),
+                   source=(citations.dx_credit(release, "ja"), citations.dx_credit(release, "en"))),
+        html.P([html.Strong(tr("出典：", "Source: ", lang)), credit],
                className="small text-body-secondary mt-2 mb-0", id=f"{HOLDING_KEY}-source"),
     ]), className="mb-4", id=f"{HOLDING_KEY}-card")
     # the 15 indicators in words
@@ -289,8 +297,11 @@ def _dx_parts(db, code: str, p, lang: str) -> dict:
         html.P(peers_text, className="small text-body-secondary mb-1"),
         html.Details([html.Summary(tr("表とダウンロード（大阪府内・全国・人口規模の近い団体との比較）",
                                       "Table and download (with Osaka, Japan and similar-size peers)", lang)),
-                      table_twin(DX_KEY, table, DX_COLUMNS, lang, page_size=15)], open=False, className="small"),
-        html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang), tr("。", ". ", lang), date_note],
+                      table_twin(DX_KEY, table, DX_COLUMNS, lang, page_size=15, filename=f"municipal_dx_profile_{code}",
+                                 as_of=release, title=("自治体DXの取組状況（15項目）", "Municipal DX profile (15 items)"),
+                                 source=(citations.dx_credit(release, "ja"), citations.dx_credit(release, "en")))],
+                     open=False, className="small"),
+        html.P([html.Strong(tr("出典：", "Source: ", lang)), credit],
                className="small text-body-secondary mt-2 mb-0", id=f"{DX_KEY}-source"),
     ]), className="mb-4", id=f"{DX_KEY}-card")
     # every procedure against the medians
@@ -300,11 +311,17 @@ def _dx_parts(db, code: str, p, lang: str) -> dict:
         PROCS_KEY, "行政手続のオンライン申請率（大阪府内・全国・人口規模の近い団体の中央値との比較）",
         "Online application rate of each procedure, against the Osaka, Japan and similar-size peers medians",
         fdx.procedure_comparison_figure(comp, self_name, lang, has_peers=n_peers > 0), fdx.comparison_table(comp, lang),
-        PROCS_COLUMNS, f"{src_ja}。{fdx.DATE_NOTE[0]}", f"{src_en}. {fdx.DATE_NOTE[1]}", lang,
+        PROCS_COLUMNS, citations.dx_credit(release, "ja"), citations.dx_credit(release, "en"), lang,
         note=tr(f"オンライン申請率＝申請のうちオンラインで行われたものの割合。{len(comp)} 手続のうち {handled} 手続に値があります。"
                 "「⊘」の手続は取扱いなし・報告なしで、0 % ではありません（★を描きません）。中央値は値のある団体だけで計算しています。"
                 + peers_text,
                 f"Online application rate = share of applications made online. {handled} of the {len(comp)} "
                 "procedures have a value. '⊘' marks a procedure not handled / not reported here: it is not 0 % "
-                "(no star is drawn). Medians are over the municipalities with a value. " + peers_text, lang))
+                "(no star is drawn). Medians are over the municipalities with a value. " + peers_text, lang),
+        filename=f"online_application_rates_{code}", as_of=release)
     return {"holding": holding_card, "profile": profile, "procs": procs}
+
+
+def _last(frame: pd.DataFrame, column: str):
+    """The newest date in a column (None when there is none)."""
+    return frame[column].max() if column in frame and len(frame) and frame[column].notna().any() else None

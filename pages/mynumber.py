@@ -7,8 +7,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from smartcity import urlstate
-from smartcity.components import Col, chart_card, grid_id, missing, no_database, page_header, radio_group, rows
+from smartcity import citations, urlstate
+from smartcity.components import (Col, chart_card, grid_id, meta_id, missing, no_database, page_header, radio_group,
+                                  rows, twin_meta)
 from smartcity.figures import mynumber as fig
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import common, mynumber
@@ -52,20 +53,17 @@ def _sources(db) -> dict[str, pd.Series]:
     return {r.source_id: r for _, r in frame.iterrows()}
 
 
-def _credit(text) -> str:
-    return str(text).removeprefix("出典：") if isinstance(text, str) else ""
+MAP_TITLE = ("市区町村別の交付率", "Issuance rate by municipality")
+HIST_TITLE = ("市町村の交付率の分布（選択時点）", "Distribution of municipal rates (selected date)")
 
 
 def source_texts(db, area: str) -> tuple[str, str, str, str]:
-    """(map source ja, en, trend source ja, en): the My Number source title and the boundary credit."""
-    src = _sources(db)
-    mn = src.get("mynumbercard")
-    bd = src.get("boundaries_osaka" if area == "osaka" else "boundaries_japan")
-    mn_ja = f"{mn.title_ja}（{mn.publisher_ja}）" if mn is not None else "総務省「マイナンバーカード交付状況について」"
-    mn_en = f"{mn.title_en} ({mn.publisher_en})" if mn is not None else "MIC, My Number card issuance"
-    bd_ja = f"境界：{bd.title_ja}、{_credit(bd.attribution)}" if bd is not None else ""
-    bd_en = f"Boundaries: {bd.title_en}; {_credit(bd.attribution)}" if bd is not None else ""
-    return f"{mn_ja}。{bd_ja}", f"{mn_en}. {bd_en}", mn_ja, mn_en
+    """(map source ja, en, trend source ja, en): the My Number source with its required credit, and for the map the
+    boundary credit (smartcity.citations)."""
+    mn = _sources(db).get("mynumbercard")
+    mn_ja, mn_en = (citations.open_data(mn, "ja"), citations.open_data(mn, "en")) if mn is not None else ("", "")
+    return (f"{mn_ja}。{citations.boundaries_text('ja')}", f"{mn_en}. {citations.boundaries_text('en')}", mn_ja,
+            mn_en)
 
 
 def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -100,10 +98,10 @@ def _area_label(area: str, lang: str) -> str:
         tr("全国1,741市区町村", "Japan's 1,741 municipalities", lang)
 
 
-def _distribution(frame: pd.DataFrame, trend: pd.DataFrame, date: str, zrange, area: str, lang: str):
+def _distribution(frame: pd.DataFrame, trend: pd.DataFrame, date: str, area: str, lang: str):
     bins = fig.histogram_bins(frame)
     refs = trend[(trend["snapshot_date"] == pd.Timestamp(date)) & trend["geo_code"].isin(["27000", "00000"])]
-    return bins, fig.distribution_figure(bins, refs, zrange, lang, _area_label(area, lang))
+    return bins, fig.distribution_figure(bins, refs, lang, _area_label(area, lang))
 
 
 def layout(lang: str | None = None, area: str | None = None, date: str | None = None, **_query) -> html.Div:
@@ -120,11 +118,10 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     date = date if date in dates else dates[-1]
     frame = mynumber.municipalities(db, area, date)
     trend = mynumber.trend(db)
-    zrange = fig.colour_range(mynumber.max_rate(db, area))
     codes_bounds = common.boundaries(db, "osaka_municipality" if area == "osaka" else "japan_municipality")
     values = fig.map_values(codes_bounds["geo_code"].tolist(), frame, lang, with_pref=area == "japan")
-    map_fig = fig.issuance_map(codes_bounds, values, zrange, lang, height=MAP_HEIGHT[area])
-    bins, dist_fig = _distribution(frame, trend, date, zrange, area, lang)
+    map_fig = fig.issuance_map(codes_bounds, values, lang, height=MAP_HEIGHT[area])
+    bins, dist_fig = _distribution(frame, trend, date, area, lang)
     map_src_ja, map_src_en, mn_src_ja, mn_src_en = source_texts(db, area)
 
     controls = dbc.Row([
@@ -161,18 +158,19 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
         controls,
         html.P(fig.summary_text(trend, date, lang), id=f"{PREFIX}-summary", className="small",
                **{"aria-live": "polite"}),
-        chart_card(f"{PREFIX}-map", "市区町村別の交付率", "Issuance rate by municipality", map_fig,
+        chart_card(f"{PREFIX}-map", *MAP_TITLE, map_fig,
                    _table_frame(frame), map_columns(lang), map_src_ja, map_src_en, lang,
                    note=_missing_note(db, area, lang),
-                   graph_config={"scrollZoom": False}),
+                   graph_config={"scrollZoom": False}, filename=f"mynumber_issuance_{area}", as_of=date),
         dbc.Row([
             dbc.Col(chart_card(f"{PREFIX}-trend", "交付率の推移（大阪府・東京都・全国）",
                                "Issuance rate over time (Osaka Prefecture, Tokyo, Japan)",
                                fig.trend_figure(trend, date, lang), _trend_table(trend), trend_columns(lang),
-                               mn_src_ja, mn_src_en, lang), xs=12),
-            dbc.Col(chart_card(f"{PREFIX}-hist", "市町村の交付率の分布（選択時点）",
-                               "Distribution of municipal rates (selected date)", dist_fig, bins, HIST_COLUMNS,
-                               mn_src_ja, mn_src_en, lang,
+                               mn_src_ja, mn_src_en, lang, filename="mynumber_issuance_osaka_tokyo_japan",
+                               as_of=dates[-1]), xs=12),
+            dbc.Col(chart_card(f"{PREFIX}-hist", *HIST_TITLE, dist_fig, bins, HIST_COLUMNS,
+                               mn_src_ja, mn_src_en, lang, filename=f"mynumber_issuance_distribution_{area}",
+                               as_of=date,
                                note=tr("縦線：大阪府・全国の交付率（線種で区別）。階級幅 2 ポイント。",
                                        "Vertical lines: Osaka Prefecture's and Japan's rates (told apart by line "
                                        "style). Bins of 2 points.", lang)), xs=12),
@@ -192,6 +190,10 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     Output(f"{PREFIX}-map-note", "children"),
     Output(f"{PREFIX}-summary", "children"),
     Output(f"{PREFIX}-map-source", "children"),
+    Output(meta_id(f"{PREFIX}-map"), "data"),
+    Output(meta_id(f"{PREFIX}-hist"), "data"),
+    Output(f"{PREFIX}-map-asof", "children"),
+    Output(f"{PREFIX}-hist-asof", "children"),
     Input(f"{PREFIX}-area", "value"),
     Input(f"{PREFIX}-date", "value"),
     State(f"{PREFIX}-lang", "data"),
@@ -206,24 +208,34 @@ def update(area: str, date: str, lang: str):
     date = date if date in dates else dates[-1]
     frame = mynumber.municipalities(db, area, date)
     trend = mynumber.trend(db)
-    zrange = fig.colour_range(mynumber.max_rate(db, area))
     with_pref = area == "japan"
     if dash.ctx.triggered_id == f"{PREFIX}-area":
         bounds = common.boundaries(db, "osaka_municipality" if area == "osaka" else "japan_municipality")
         map_out = fig.issuance_map(bounds, fig.map_values(bounds["geo_code"].tolist(), frame, lang, with_pref),
-                                   zrange, lang, height=MAP_HEIGHT[area])
+                                   lang, height=MAP_HEIGHT[area])
         note = _missing_note(db, area, lang)
         src_ja, src_en, _, _ = source_texts(db, area)
         source = [html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang)]
     else:
-        z, text = fig.patch_lists(fig.map_values(mynumber.map_codes(db, area), frame, lang, with_pref))
-        map_out = dash.Patch()
-        map_out["data"][0]["z"] = z
+        values, text = fig.patch_lists(fig.map_values(mynumber.map_codes(db, area), frame, lang, with_pref))
+        map_out = dash.Patch()  # only the values: the geometry and the key stay as they are
+        map_out["data"][0]["z"] = fig.map_z(values)
         map_out["data"][0]["text"] = text
         note, source = dash.no_update, dash.no_update
-    bins, dist_fig = _distribution(frame, trend, date, zrange, area, lang)
+    bins, dist_fig = _distribution(frame, trend, date, area, lang)
+    metas = _metas(db, area, date, lang)
     return (map_out, rows(_table_frame(frame), map_columns(lang)), fig.trend_figure(trend, date, lang), dist_fig,
-            rows(bins, HIST_COLUMNS), note, fig.summary_text(trend, date, lang), source)
+            rows(bins, HIST_COLUMNS), note, fig.summary_text(trend, date, lang), source, *metas,
+            metas[0]["as_of_text"], metas[1]["as_of_text"])
+
+
+def _metas(db, area: str, date: str, lang: str) -> tuple[dict, dict]:
+    """What the map's and the distribution's downloads say about themselves at this area and date (file names such
+    as mynumber_issuance_osaka_2022-09-30.csv)."""
+    map_ja, map_en, mn_ja, mn_en = source_texts(db, area)
+    return (twin_meta(f"{PREFIX}-map", *MAP_TITLE, map_ja, map_en, lang, date, f"mynumber_issuance_{area}", True),
+            twin_meta(f"{PREFIX}-hist", *HIST_TITLE, mn_ja, mn_en, lang, date,
+                      f"mynumber_issuance_distribution_{area}", True))
 
 
 @dash.callback(

@@ -155,6 +155,13 @@ def _unplaced(tiles: pd.DataFrame, shown: pd.DataFrame, fields: pd.DataFrame, se
                                   for r in rest.itertuples()])], id=f"{PREFIX}-policy-other")
 
 
+def _assumed(r, lang: str) -> str:
+    """The mark of an assumed target, or of a quoted target whose date the documents do not give."""
+    if r.target_basis == "assumption":
+        return tr(" ※仮定", " (assumed)", lang)
+    return tr(" ※期日は仮定", " (date assumed)", lang) if r.target_date_basis == "assumption" else ""
+
+
 def _tile(r, series: pd.DataFrame, lang: str) -> dcc.Link:
     points = series[series.indicator_id == r.indicator_id]
     name = r.name_en if lang == "en" else r.name_ja
@@ -163,8 +170,7 @@ def _tile(r, series: pd.DataFrame, lang: str) -> dcc.Link:
     trend = TREND.get(r.trend, "") if isinstance(r.trend, str) else ""
     target = (tr("目標なし", "No target", lang) if pd.isna(r.target_value) else
               tr("目標 ", "Target ", lang) + value_text(r.target_value, r.unit, r.unit_ja, lang)
-              + f"（{pd.Timestamp(r.target_date).year}）" + (tr(" ※仮定", " (assumed)", lang)
-                                                           if r.target_basis == "assumption" else ""))
+              + f"（{pd.Timestamp(r.target_date).year}）" + _assumed(r, lang))
     body = dbc.Card(dbc.CardBody([
         html.Div(name, className="fw-semibold small", style={"minHeight": "2.6em"}),
         html.Div([html.Span(latest, className="fs-4 me-2"), html.Span(trend, className="fs-5", title=tr(

@@ -8,10 +8,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from smartcity import urlstate
+from smartcity import citations, urlstate
 from smartcity.components import (Col, chart_card, column_defs, grid_id, missing, no_database, page_header, radio_group,
                                   rows)
-from smartcity.figures import dx as fdx
 from smartcity.figures import procedures as fig
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import procedures
@@ -79,12 +78,8 @@ def procedure_columns(measure: str) -> list[Col]:
 
 
 def _doc(frame: pd.DataFrame, lang: str) -> str:
-    r = frame.iloc[0]
-    title = r.doc_title_en if lang == "en" and isinstance(r.doc_title_en, str) else r.doc_title_ja
-    lines = sorted(frame["source_line"].dropna().astype(int).unique())
-    where = f"l.{lines[0]}–{lines[-1]}" if len(lines) > 1 else f"l.{lines[0]}"
-    return tr(f"大阪府「{title}」（{r.source_doc}）「{r.source_section}」{where} より転記",
-              f"transcribed from Osaka Prefecture, “{title}” ({r.source_doc}), section “{r.source_section}”, {where}",
+    """The strategy document and sections the figures are transcribed from (smartcity.citations)."""
+    return tr(f"{citations.cite_rows(frame, 'ja')}より転記", f"transcribed from {citations.cite_rows(frame, 'en')}",
               lang)
 
 
@@ -292,10 +287,10 @@ def _unknown_message(unknown: list[tuple[str, str]], lang: str) -> dbc.Alert:
 
 
 def _dx_source(release: dict, lang: str) -> str:
-    """Source and credit of the release (smartcity.figures.dx.credit), the file used, and the licence."""
+    """Source and credit of the release (smartcity.citations.dx_credit), the file used, and the licence."""
     licence = str(release.get("licence") or "")
     licence_ja, _, licence_en = licence.partition(" / ")
-    return fdx.credit(release["release_date"], lang) + tr(
+    return citations.dx_credit(release["release_date"], lang) + tr(
         f"「市区町村毎のDX進捗状況_行政手続のオンライン申請率」を加工して作成。利用条件：{licence_ja}",
         f" From the file of municipal online application rates, processed by this dashboard. Terms: "
         f"{licence_en or licence_ja}", lang)
@@ -313,7 +308,7 @@ def _slides_source(rates: pd.DataFrame, lang: str) -> str:
 
 def method_text(release: dict, lang: str) -> str:
     """How the 2024 figures beside the slides' 2021 ones are computed, and why they are not the same measure."""
-    date = fdx.date_text(release["release_date"], lang)
+    date = citations.release_date(release["release_date"], lang)
     return tr(
         "方法：2021年の数値は、戦略スライドが引用した内閣官房 政府CIOポータル（令和３年6月更新版）の表１ 市町村導入率"
         "（手続きのない団体を除いた市町村のうちオンラインシステムを導入した団体の割合）と表２ オンライン手続き率（申請総数のうち"

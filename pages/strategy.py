@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from smartcity import urlstate
+from smartcity import citations, urlstate
 from smartcity.components import Col, chart_card, grid_id, no_database, page_header, rows, table_twin
 from smartcity.figures.strategy import (
     KIND_LABEL,
@@ -20,6 +20,7 @@ from smartcity.figures.strategy import (
     roadmap_rows,
     timeline,
 )
+from smartcity.format import target_date_words
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import strategy
 from smartcity.settings import db_path
@@ -38,40 +39,34 @@ LEVEL = {"group": ("区分", "Group"), "principle": ("理念", "Principle"), "th
          "theme": ("テーマ", "Theme"), "phase": ("フェーズ", "Phase"), "field": ("分野", "Field"),
          "foundation": ("推進基盤", "Foundation"), "pillar": ("柱", "Pillar"), "policy": ("基本方針", "Basic policy"),
          "item": ("取組", "Initiative"), "co_creation": ("共創", "Co-creation"), "perspective": ("視点", "Perspective")}
-LINE = {"min_width": 70}  # the source's line number: a narrow column
 TIMELINE_COLUMNS = [
     Col("date", "日付（記載どおり）", "Date (as written)", min_width=110), Col("date_precision", "日付精度", "Precision"),
     Col("placed_at", "表示位置", "Drawn at", flex=2, min_width=160, wrap=True), Col("kind_label", "種別", "Kind"),
     Col("title", "内容", "Milestone", flex=3, min_width=260, wrap=True),
-    Col("document", "出典文書", "Document", flex=2, min_width=160, wrap=True),
-    Col("source_section", "節", "Section", min_width=140, wrap=True), Col("source_line", "行", "Line", True, **LINE)]
+    Col("citation", "出典", "Source", flex=3, min_width=220, wrap=True)]
 ROADMAP_COLUMNS = [
     Col("field", "分野", "Field", wrap=True), Col("item", "項目", "Item", min_width=150, wrap=True),
     Col("start_fiscal_year", "開始年度", "From FY", True), Col("end_fiscal_year", "終了年度", "To FY", True),
     Col("description_ja", "内容（原文）", "Description (Japanese)", flex=3, min_width=240, wrap=True),
     Col("participation", "市町村参画の目標", "Municipal participation target", min_width=120, wrap=True),
-    Col("source_section", "節", "Section", min_width=150, wrap=True), Col("source_line", "行", "Line", True, **LINE)]
+    Col("citation", "出典", "Source", flex=3, min_width=220, wrap=True)]
 COUNCIL_COLUMNS = [
     Col("meeting_no", "回", "No.", True, min_width=60), Col("date", "開催日", "Date", min_width=110),
     Col("agenda", "議題", "Agenda", flex=4, min_width=320, wrap=True),
-    Col("document", "出典文書", "Document", flex=2, min_width=160, wrap=True),
-    Col("source_section", "節", "Section", flex=2, min_width=160, wrap=True),
-    Col("source_line", "行", "Line", True, **LINE)]
+    Col("citation", "出典", "Source", flex=3, min_width=220, wrap=True)]
 FIELD_COLUMNS = [
     Col("version", "版", "Version", min_width=130, wrap=True), Col("level_label", "階層", "Level"),
     Col("parent", "上位項目", "Parent", flex=2, min_width=150, wrap=True),
     Col("name", "名称", "Name", flex=2, min_width=170, wrap=True),
     Col("description_ja", "説明（原文）", "Description (Japanese original)", flex=4, min_width=260, wrap=True),
-    Col("source_doc", "出典文書", "Document", min_width=130, wrap=True),
-    Col("source_section", "節", "Section", min_width=140, wrap=True), Col("source_line", "行", "Line", True, **LINE)]
+    Col("citation", "出典", "Source", flex=3, min_width=220, wrap=True)]
 TARGET_COLUMNS = [
-    Col("topic", "テーマ（英語）", "Topic", flex=2, min_width=170, wrap=True),
+    Col("topic", "テーマ", "Topic", flex=2, min_width=170, wrap=True),
     Col("quote_ja", "引用（原文）", "Quotation (Japanese original)", flex=4, min_width=300, wrap=True),
     Col("target_value", "目標値", "Target value", True), Col("target_unit", "単位", "Unit", wrap=True),
-    Col("target_date", "期日", "Date", min_width=110), Col("document", "出典文書", "Document", flex=2, min_width=150,
-                                                        wrap=True),
-    Col("source_section", "節", "Section", flex=2, min_width=140, wrap=True),
-    Col("source_line", "行", "Line", True, **LINE)]
+    Col("target_date_text", "期日", "Date", min_width=130, wrap=True),
+    Col("date_assumption", "期日の仮定", "Assumed date: why", flex=2, min_width=160, wrap=True),
+    Col("citation", "出典", "Source", flex=3, min_width=220, wrap=True)]
 
 
 def parse_kinds(value: str | None) -> list[str]:
@@ -136,13 +131,9 @@ def _section(key: str, title_ja: str, title_en: str, lang: str, body: list) -> h
 
 
 def _documents(docs: pd.DataFrame, lang: str) -> html.Ul:
-    items = []
-    for d in docs.itertuples():
-        when = _doc_date(d.document_date, lang)
-        detail = f"（{d.source_doc}、{when}）" if lang == "ja" else f"({d.source_doc}, {when})"
-        items.append(html.Li([tr(d.title_ja, d.title_en, lang), " ",
-                              html.Small(detail, className="text-body-secondary")]))
-    return html.Ul(items, className="small")
+    """The five documents as an official cites them (publisher, title, date); the catalog keeps their file names."""
+    return html.Ul([html.Li(citations.document(d, lang)) for d in docs.to_dict("records")], className="small",
+                   id=f"{PREFIX}-document-list")
 
 
 # --- versions side by side -------------------------------------------------------------------------------------
@@ -161,7 +152,7 @@ def _versions(versions: pd.DataFrame, fields: pd.DataFrame, docs: pd.DataFrame, 
                    className="small text-body-secondary mb-1"),
             html.P(tr(v.summary_ja, v.summary_en, lang), className="small"),
             _tree(tree, lang),
-            html.P([tr("出典：", "Source: ", lang), _doc_ref(v, docs, lang)],
+            html.P(citations.source_line(tr(v.citation_ja, v.citation_en, lang), lang),
                    className="small text-body-secondary mb-0 mt-2"),
         ]
         card = dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm", id=f"{PREFIX}-version-{v.version_id}")
@@ -188,7 +179,8 @@ def fields_frame(fields: pd.DataFrame, versions: pd.DataFrame, lang: str) -> pd.
     return fields.assign(
         version=fields["version_id"].map(vnames).fillna(fields["version_id"]),
         level_label=fields["level"].map(lambda v: tr(*LEVEL.get(v, (v, v)), lang)),
-        parent=(fields["version_id"] + "/" + fields["parent_id"].fillna("")).map(names), name=name)
+        parent=(fields["version_id"] + "/" + fields["parent_id"].fillna("")).map(names), name=name,
+        citation=_citation(fields, lang))
 
 
 # --- timeline ----------------------------------------------------------------------------------------------------
@@ -217,16 +209,14 @@ def timeline_frame(ms: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table twin of the timeline: the milestones drawn, with their date as written and where they are drawn."""
     return ms.assign(
         placed_at=ms["x"].dt.strftime("%Y-%m-%d") + ms["placed_en" if lang == "en" else "placed_ja"].map(
-            lambda p: f"（{p}）" if p and lang == "ja" else f" ({p})" if p else ""),
+            lambda p: f"：{p}" if p and lang == "ja" else f" ({p})" if p else ""),
         kind_label=ms["kind"].map(lambda k: tr(*KIND_LABEL.get(k, (k, k)), lang)),
-        title=ms["title_en" if lang == "en" else "title_ja"],
-        document=ms["doc_title_en" if lang == "en" else "doc_title_ja"].fillna(ms["source_doc"]))
+        title=ms["title_en" if lang == "en" else "title_ja"], citation=_citation(ms, lang))
 
 
-def _sources_text(docs_used, docs: pd.DataFrame, lang: str) -> str:
-    d = docs[docs["source_doc"].isin(set(docs_used))]
-    return "; ".join(f"{tr(r.title_ja, r.title_en, lang)}（{r.source_doc}）" if lang == "ja" else
-                     f"{r.title_en} ({r.source_doc})" for r in d.itertuples())
+def _citation(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """Each row's source: document and section (smartcity.citations, added by the gateway)."""
+    return frame["citation_en" if lang == "en" else "citation_ja"]
 
 
 def _timeline_figure(ms: pd.DataFrame, kinds: list[str], docs: pd.DataFrame, lang: str):
@@ -242,8 +232,7 @@ def _timeline_card(ms: pd.DataFrame, kinds: list[str], docs: pd.DataFrame, lang:
     fig, frame = _timeline_figure(ms, kinds, docs, lang)
     return chart_card(
         TIMELINE, "戦略の年表", "Strategy timeline", fig, frame, TIMELINE_COLUMNS,
-        "大阪府・大阪市のスマートシティ戦略関係資料：" + _sources_text(ms["source_doc"], docs, "ja"),
-        "Osaka Prefecture and City strategy documents: " + _sources_text(ms["source_doc"], docs, "en"), lang,
+        citations.cite_rows(ms, "ja"), citations.cite_rows(ms, "en"), lang,
         note=tr("種別は縦の段と記号で区別します（● 出来事、□ 予定、★ 目標、× 期限）。日付が年・月・年度までしかない節目は、"
                 "年は7月1日、月は15日、年度は10月1日（目標・期限は年度末の3月31日）に置き、ホバーにその旨を記します。"
                 "点線は万博（2025年）、標準化の期限（2025年度末）、目標年（2030年）です。",
@@ -273,17 +262,14 @@ urlstate.sync_url(PREFIX, {"kind": (f"{PREFIX}-kind", "value")})
 
 def roadmap_frame(road: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table twin of the roadmap chart."""
-    return road.assign(field=road["field_en" if lang == "en" else "field_ja"],
+    return road.assign(field=road["field_en" if lang == "en" else "field_ja"], citation=_citation(road, lang),
                        item=road["item_en" if lang == "en" else "item_ja"],
                        participation=[participation_text(lo, hi, lang) for lo, hi in
                                       zip(road["municipalities_min"], road["municipalities_max"])])
 
 
 def _roadmap_card(dated: pd.DataFrame, undated: pd.DataFrame, docs: pd.DataFrame, lang: str) -> dbc.Card:
-    sources = set(dated["source_doc"])
-    section = dated["source_section"].iloc[0] if len(dated) else ""
-    fig = roadmap(dated, lang, source=tr("出典：", "Source: ", lang) + _sources_text(sources, docs, lang)
-                  + tr(f"「{section}」", f", '{section}'", lang))
+    fig = roadmap(dated, lang, source=citations.source_line(citations.cite_rows(dated, lang), lang))
     note = [tr("市町村参画の目標（2〜5 → 5〜10 → 10〜15 → 全43市町村）は棒の上の文字で示します。",
                "The municipal participation targets (2–5 → 5–10 → 10–15 → all 43) are written on their bars.", lang)]
     if len(undated):
@@ -292,39 +278,41 @@ def _roadmap_card(dated: pd.DataFrame, undated: pd.DataFrame, docs: pd.DataFrame
                        f" {len(undated)} items without a period ({items}) are not drawn; they are listed here.", lang))
     return chart_card(
         ROADMAP, "ORDEN ロードマップ（年度別）", "ORDEN roadmap by fiscal year", fig, roadmap_frame(dated, lang),
-        ROADMAP_COLUMNS, f"{_sources_text(sources, docs, 'ja')}「{section}」",
-        f"{_sources_text(sources, docs, 'en')}, section '{section}'", lang, note="".join(note))
+        ROADMAP_COLUMNS, citations.cite_rows(dated, "ja"), citations.cite_rows(dated, "en"), lang, note="".join(note))
 
 
 # --- tables ------------------------------------------------------------------------------------------------------
 
 
 def council_frame(meetings: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Council meetings for the table: agenda and document in the page's language."""
+    """Council meetings for the table: agenda in the page's language and each meeting's source."""
     return meetings.assign(agenda=meetings["agenda_en" if lang == "en" else "agenda_ja"],
-                           document=meetings["doc_title_en" if lang == "en" else "doc_title_ja"]
-                           .fillna(meetings["source_doc"]))
+                           citation=_citation(meetings, lang))
 
 
 def targets_frame(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Quoted targets for the table, with the document's title in the page's language."""
-    return targets.assign(document=targets["doc_title_en" if lang == "en" else "doc_title_ja"]
-                          .fillna(targets["source_doc"]))
+    """Quoted targets for the table: topic and unit in the page's language, the date with its basis (a date the
+    document does not give is the KPI target's assumption, marked), and the citation."""
+    en = lang == "en"
+    return targets.assign(
+        topic=targets["topic_en" if en else "topic_ja"], target_unit=targets["target_unit_en" if en else "target_unit_ja"],
+        target_date_text=[_date_text(d, b, lang) for d, b in zip(targets["target_date"], targets["date_basis"])],
+        date_assumption=targets["date_assumption_en" if en else "date_assumption_ja"], citation=_citation(targets, lang))
+
+
+def _date_text(value, basis: str, lang: str) -> str:
+    """A quoted target's date as written (2025, 2024-08) or, when assumed, as every page shows an assumed date."""
+    if not isinstance(value, str) or not value:
+        return tr("記載なし", "not stated", lang)
+    return target_date_words(value, basis, lang) if basis == "assumption" else _doc_date(value, lang)
 
 
 def _table_card(key: str, frame: pd.DataFrame, columns: list[Col], docs: pd.DataFrame, lang: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
-        html.P([html.Strong(tr("出典：", "Source: ", lang)), _sources_text(frame["source_doc"], docs, lang)],
+        html.P(citations.source_line(citations.cite_rows(frame, lang), lang),
                className="small text-body-secondary mb-1", id=f"{key}-source"),
         table_twin(key, frame, columns, lang, page_size=10),
     ]), className="mb-4", id=f"{key}-card")
-
-
-def _doc_ref(row, docs: pd.DataFrame, lang: str) -> str:
-    title = row.doc_title_en if lang == "en" else row.doc_title_ja
-    title = title if isinstance(title, str) else row.source_doc
-    return tr(f"{title}（{row.source_doc}）「{row.source_section}」{row.source_line} 行目",
-              f"{title} ({row.source_doc}), '{row.source_section}', line {row.source_line}", lang)
 
 
 def _doc_date(value, lang: str) -> str:

@@ -70,13 +70,13 @@ def _datasets(db: str, _mtime: float) -> tuple[Dataset, ...]:
     core = _toml(ROOT / "data" / "catalog.toml")["datasets"]
     for table, meta in core.items():
         kind = "kpi" if table in ("observation", "assessment") else (
-            "provenance" if table in ("source", "source_file", "rejected_row") else "open_data")
+            "provenance" if table in ("source", "source_file", "rejected_row", "build_change") else "open_data")
         found.append(_dataset(table, kind, meta, meta["columns"], types[table], tuple(meta["sources"]),
                               meta["describes"], tuple(meta.get("primary_key", ()))))
     for folder, kind in (("kpi", "kpi"), ("reference", "reference")):
         for table, meta in _toml(ROOT / "data" / folder / "schema.toml")["tables"].items():
             found.append(_dataset(table, kind, meta, meta["columns"], types[table], (REFERENCE_SOURCE,),
-                                  "per row (see source_doc; documents.csv gives each document's date)",
+                                  "行ごと（各文書の日付はデータセット documents） / per row (each document's date: dataset documents)",
                                   tuple(meta["primary_key"])))
     order = {"open_data": 0, "kpi": 1, "reference": 2, "provenance": 3}
     return tuple(sorted(found, key=lambda d: (order[d.kind], d.id)))
@@ -131,7 +131,7 @@ def describe(db: Path, d: Dataset) -> dict:
         "primary_key": list(d.primary_key),
         "sources": [f["sources"][s] for s in d.sources if s in f["sources"]],
         "licence": "; ".join(f["sources"][s]["licence"] for s in d.sources if s in f["sources"]) or
-                   "MIT (this project's build metadata)",
+                   "MIT（本プロジェクトの構築メタデータ） / MIT (this project's build metadata)",
         "credit": " / ".join(f["sources"][s]["attribution"] for s in d.sources if s in f["sources"]) or None,
         "describes": describes, "rows": f["counts"][d.id],
         "build": {"built_at": f["built_at"].isoformat(timespec="seconds") + "Z", "content_sha256": f["content_sha256"]},

@@ -1,7 +1,9 @@
-"""Reusable page parts: chart card with its table twin and CSV downloads, page header, status badge, the
-'no database' page and a radio-button control."""
+"""Reusable page parts: chart card with its table twin, CSV / Excel / image downloads named for what they hold and a
+print-only copy of the table, page header, status badge, the 'no database' page and a radio-button control."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 import dash
@@ -9,11 +11,13 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ALL, MATCH, Input, Output, State, dcc, html
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, dcc, html
 
-from smartcity.export import to_csv_bytes
-from smartcity.format import STATUS
+from smartcity.export import file_stem, iso_day, to_csv_bytes, to_xlsx_bytes
+from smartcity.format import STATUS, day_words
 from smartcity.i18n import bi, grid_locale, tr
+from smartcity.queries.common import build_info
+from smartcity.settings import db_path
 
 STATUS_ICON = {"achieved": "bi-trophy", "on_track": "bi-check-circle", "at_risk": "bi-exclamation-triangle",
                "off_track": "bi-x-octagon", "regressing": "bi-arrow-down-circle", "awaiting_data": "bi-hourglass-split",
@@ -27,6 +31,10 @@ PLOTLY_JA_FIXES = {"Pan": "移動"}  # the locale file has 拡大 ("zoom in") fo
 PLOTLY_JA_DATES = {"year": "%Y年", "month": "%Y年%-m月", "dayMonth": "%-m月%-d日", "dayMonthYear": "%Y年%-m月%-d日"}
 WRAP_STYLE = {"lineHeight": "1.45", "paddingTop": "6px", "paddingBottom": "6px",  # cells of a Col(wrap=True)
               "wordBreak": "break-word"}
+# Tab leaves a table twin (arrow keys move inside): a twin of 129 rows must not cost hundreds of Tab stops.
+LEAVE_ON_TAB = {"tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"}}
+FIXED = re.compile(r"^,?(?:\.(\d+))?~?([fd%])$")  # d3-formats whose precision the stored values are rounded to
+DOWNLOADS = {"utf-8-sig": ("", ".csv"), "cp932": ("_cp932", ".csv"), "xlsx": ("", ".xlsx")}  # button -> name suffix
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,8 @@ class Col:
 
     Layout in the table twin (every column shares the width equally unless told): `flex` its share of the width
     (1 unless given), `min_width` in pixels (90 unless given), `wrap` long text onto more lines (the row grows),
-    `number_format` a d3-format for the numbers shown (the data and the CSV download keep the full value)."""
+    `number_format` a d3-format for the numbers shown; for fixed-point formats (",.1f", ".2~f", ",d", ".1%") the
+    twin's values are rounded to the precision shown, so the downloads hold exactly the numbers on screen."""
 
     field: str
     ja: str
@@ -51,13 +60,15 @@ class Col:
         return tr(self.ja, self.en, lang)
 
 
-def plotly_config(lang: str, extra: dict | None = None) -> dict:
+def plotly_config(lang: str, extra: dict | None = None, filename: str | None = None) -> dict:
     """The config of every dcc.Graph: the toolbar and its tooltips in the page's language, dates in Japanese order in
     Japanese, and no action that could send the data out (no cloud, no Chart Studio, no logo link). `extra` adds
-    settings (e.g. scrollZoom) and may remove more buttons; it cannot bring a cloud action back."""
+    settings (e.g. scrollZoom) and may remove more buttons; it cannot bring a cloud action back. `filename` names
+    the toolbar camera's PNG (drawn at twice the size, for slides)."""
     extra = dict(extra or {})
     remove = [*CLOUD_BUTTONS, *(b for b in extra.pop("modeBarButtonsToRemove", []) if b not in CLOUD_BUTTONS)]
-    config = {"displaylogo": False, "responsive": True, **extra,
+    image = {"format": "png", "scale": 2, **({"filename": filename} if filename else {})}
+    config = {"displaylogo": False, "responsive": True, "toImageButtonOptions": image, **extra,
               "locale": "ja" if lang == "ja" else "en-US",
               "modeBarButtonsToRemove": remove, "showSendToCloud": False, "showEditInChartStudio": False,
               "showLink": False, "sendData": False, "plotlyServerURL": ""}
@@ -69,6 +80,27 @@ def plotly_config(lang: str, extra: dict | None = None) -> dict:
 def grid_id(key: str) -> dict:
     """Pattern-matching id of a chart's table twin (key carries the page prefix)."""
     return {"type": "twin-grid", "chart": key}
+
+
+def meta_id(key: str) -> dict:
+    """Pattern-matching id of the store describing a twin's downloads (a callback that changes the data's date
+    updates it with `twin_meta(...)`)."""
+    return {"type": "twin-meta", "chart": key}
+
+
+def twin_meta(key: str, title_ja: str | None, title_en: str | None, source_ja: str | None, source_en: str | None,
+              lang: str, as_of=None, filename: str | None = None, graph: bool = False) -> dict:
+    """What the downloads of a twin say about themselves: titles, source, the data's date, the file-name stem (from
+    `filename`, else the English title, else the key; plus the date) and the graph to draw for the PNG."""
+    day = iso_day(as_of)
+    return {"title_ja": title_ja or "", "title_en": title_en or "", "source_ja": source_ja or "",
+            "source_en": source_en or "", "as_of": day, "as_of_text": _as_of_text(day, lang) if day else "",
+            "lang": lang, "filename": file_stem(title_en, day, filename, fallback=key),
+            "graph": f"{key}-graph" if graph else None}
+
+
+def _as_of_text(day: str, lang: str) -> str:
+    return tr("データ時点：", "Data as of ", lang) + day_words(day, lang)
 
 
 def column_def(c: Col, lang: str) -> dict:
@@ -95,13 +127,47 @@ def column_defs(columns: list[Col], lang: str) -> list[dict]:
 
 
 def rows(frame: pd.DataFrame, columns: list[Col]) -> list[dict]:
-    """Records for the grid: exactly the columns shown; codes stay text, missing values become None."""
+    """Records for the grid: exactly the columns shown, numbers rounded to the precision shown (so the downloads equal
+    the screen); codes stay text, missing values become None."""
     subset = frame[[c.field for c in columns]].astype(object)
+    for c in columns:
+        digits = shown_digits(c.number_format)
+        if digits is not None:
+            subset[c.field] = subset[c.field].map(lambda v, d=digits: _rounded(v, d)).astype(object)
     return subset.where(subset.notna(), None).to_dict("records")
 
 
-def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_size: int = 12) -> html.Div:
-    """The data behind a chart as a sortable table, with CSV downloads (UTF-8 with BOM, or CP932)."""
+def shown_digits(number_format: str | None) -> int | None:
+    """Decimal places of the stored value that a d3-format shows (".1%" shows 3 of a fraction); None when the format
+    does not fix them (the value is shown as it is)."""
+    match = FIXED.match(number_format or "")
+    if not match:
+        return None
+    digits = 0 if match.group(2) == "d" else int(match.group(1) or 6)  # d3's default precision is 6
+    return digits + 2 if match.group(2) == "%" else digits
+
+
+def _rounded(value, digits: int):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or pd.isna(value):
+        return value
+    out = round(float(value), digits)
+    return int(out) if digits == 0 else out
+
+
+def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_size: int = 12, *,
+               filename: str | None = None, as_of=None, title: tuple[str, str] | None = None,
+               source: tuple[str, str] | None = None) -> html.Div:
+    """The data behind a chart as a sortable table, with downloads (CSV UTF-8 with BOM or CP932, Excel) named
+    `filename` (a stem; default the English `title`, else the key) plus the data's date `as_of`, and every row again
+    in a print-only table. `title` and `source` are (Japanese, English) for the Excel file's source sheet."""
+    title_ja, title_en = title or (None, None)
+    source_ja, source_en = source or (None, None)
+    meta = twin_meta(key, title_ja, title_en, source_ja, source_en, lang, as_of, filename)
+    return _twin(key, frame, columns, lang, page_size, meta)
+
+
+def _twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_size: int, meta: dict) -> html.Div:
+    """The grid (screen), its print-only copy (filled in the browser from the grid's rows), downloads and their meta."""
     paginate = len(frame) > page_size
     grid = dag.AgGrid(
         id=grid_id(key), rowData=rows(frame, columns), columnDefs=column_defs(columns, lang),
@@ -109,57 +175,115 @@ def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, pag
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": paginate, "paginationPageSize": page_size,
                          "paginationPageSizeSelector": False, "enableCellTextSelection": True,
-                         **grid_locale(lang)},
+                         **LEAVE_ON_TAB, **grid_locale(lang)},
         style={"height": None}, className="twin-grid",
     )
-    buttons = html.Div([
-        dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}),
-                    tr("CSV（UTF-8, Excel 用）", "CSV (UTF-8, for Excel)", lang)],
-                   id={"type": "twin-dl", "chart": key, "enc": "utf-8-sig"}, size="sm", color="secondary",
-                   outline=True, className="me-2"),
-        dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "CSV (Shift_JIS / CP932)"],
-                   id={"type": "twin-dl", "chart": key, "enc": "cp932"}, size="sm", color="secondary", outline=True),
+    printed = html.Div(id={"type": "twin-print", "chart": key}, className="twin-print")
+    return html.Div([grid, printed, _buttons(key, lang, image=bool(meta.get("graph"))),
+                     dcc.Store(id=meta_id(key), data=meta)], className="mt-2")
+
+
+def _button(label, cid: dict, icon: str = "bi-download") -> dbc.Button:
+    return dbc.Button([html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), label], id=cid, size="sm",
+                      color="secondary", outline=True, className="me-2 mb-1")
+
+
+def _buttons(key: str, lang: str, image: bool) -> html.Div:
+    """CSV (UTF-8 for Excel, CP932), Excel and, beside a chart, its picture with title and source."""
+    dl = {"type": "twin-dl", "chart": key}
+    return html.Div([
+        _button(tr("CSV（UTF-8, Excel 用）", "CSV (UTF-8, for Excel)", lang), {**dl, "enc": "utf-8-sig"}),
+        _button("CSV (Shift_JIS / CP932)", {**dl, "enc": "cp932"}),
+        _button(tr("Excel（.xlsx）", "Excel (.xlsx)", lang), {**dl, "enc": "xlsx"}, "bi-file-earmark-spreadsheet"),
+        _button(tr("画像（PNG）", "Image (PNG)", lang), {"type": "chart-img", "chart": key}, "bi-image")
+        if image else None,
         dcc.Download(id={"type": "twin-download", "chart": key}),
-    ], className="mt-2")
-    return html.Div([grid, buttons], className="mt-2")
+    ], className="mt-2 twin-buttons")
 
 
 def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame: pd.DataFrame, columns: list[Col],
-               source_ja: str, source_en: str, lang: str, note=None, graph_config: dict | None = None) -> dbc.Card:
-    """A chart, its source, a note (text or components; its element `{key}-note` is always there, empty without a
-    note, so a callback can change it) and its table twin with downloads of exactly the rows shown."""
+               source_ja: str, source_en: str, lang: str, note=None, graph_config: dict | None = None, *,
+               filename: str | None = None, as_of=None) -> dbc.Card:
+    """A chart, its source and the data's date `as_of` (when given; `{key}-asof`, always there), a note (text or
+    components; its element `{key}-note` is always there, empty without a note, so a callback can change it) and its
+    table twin with downloads of exactly the rows shown, named `filename` (a stem; default from the English title)
+    plus the date, and a PNG of the chart with its title, source and date in the picture."""
+    meta = twin_meta(key, title_ja, title_en, source_ja, source_en, lang, as_of, filename, graph=True)
     return dbc.Card(dbc.CardBody([
-        html.H3(bi(title_ja, title_en, lang), className="h6 card-title"),
-        dcc.Graph(id=f"{key}-graph", figure=figure, config=plotly_config(lang, graph_config)),
-        html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(source_ja, source_en, lang)],
-               className="small text-body-secondary mb-1", id=f"{key}-source"),
+        html.Div([  # title, chart, source and date print together on one sheet
+            html.H3(bi(title_ja, title_en, lang), className="h6 card-title"),
+            dcc.Graph(id=f"{key}-graph", figure=figure, config=plotly_config(lang, graph_config, meta["filename"]),
+                      className="chart-graph"),
+            html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(source_ja, source_en, lang)],
+                   className="small text-body-secondary mb-1", id=f"{key}-source"),
+            html.P(meta["as_of_text"], className="small text-body-secondary mb-1", id=f"{key}-asof"),
+        ], className="chart-figure"),
         html.P(note, className="small mb-1", id=f"{key}-note", **{"aria-live": "polite"}),
         html.Details([html.Summary(tr("表とダウンロード（グラフと同じデータ）", "Table and download (the data in the chart)",
                                       lang)),
-                      table_twin(key, frame, columns, lang)], open=True, className="small"),
-    ]), className="mb-4", id=f"{key}-card")
+                      _twin(key, frame, columns, lang, 12, meta)], open=True, className="small"),
+    ]), className="mb-4 chart-card", id=f"{key}-card")
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    """Callbacks shared by every page (registered on each app, not at import)."""
+    """Callbacks shared by every page (registered on each app, not at import): downloads, the chart picture and the
+    print-only copy of each table twin (assets/25_chart_image.js, assets/26_print.js)."""
     app.callback(
         Output({"type": "twin-download", "chart": MATCH}, "data"),
         Input({"type": "twin-dl", "chart": MATCH, "enc": ALL}, "n_clicks"),
         State({"type": "twin-grid", "chart": MATCH}, "rowData"),
         State({"type": "twin-grid", "chart": MATCH}, "columnDefs"),
+        State({"type": "twin-meta", "chart": MATCH}, "data"),
         prevent_initial_call=True,
     )(download_twin)
+    app.clientside_callback(ClientsideFunction("smartcity", "downloadChartImage"),
+                            Input({"type": "chart-img", "chart": MATCH}, "n_clicks"),
+                            State({"type": "twin-meta", "chart": MATCH}, "data"), prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("smartcity", "printTable"),
+                            Output({"type": "twin-print", "chart": MATCH}, "children"),
+                            Input({"type": "twin-grid", "chart": MATCH}, "rowData"),
+                            Input({"type": "twin-grid", "chart": MATCH}, "columnDefs"),
+                            State({"type": "twin-meta", "chart": MATCH}, "data"))
 
 
-def download_twin(_clicks, row_data, col_defs):
-    """CSV of the rows the table twin holds, headers as shown, in the encoding of the button pressed."""
+def download_twin(_clicks, row_data, col_defs, meta=None):
+    """Callback of a twin's download buttons: the file of the button pressed (see `twin_file`)."""
     trigger = dash.ctx.triggered_id
     if not trigger or not any(_clicks or []):
         return dash.no_update
+    return twin_file(trigger["enc"], row_data, col_defs, meta or {}, trigger["chart"])
+
+
+def twin_file(kind: str, row_data: list[dict] | None, col_defs: list[dict], meta: dict, key: str = "table") -> dict:
+    """The rows the table twin holds, headers as shown, as CSV (`utf-8-sig` or `cp932`) or Excel (`xlsx`, with a
+    source sheet), named for what they hold: `{stem}.csv`, `{stem}_cp932.csv`, `{stem}.xlsx`."""
     frame = pd.DataFrame(row_data or [], columns=[c["field"] for c in col_defs])
     frame.columns = [c.get("headerName", c["field"]) for c in col_defs]
-    suffix = "utf8" if trigger["enc"] == "utf-8-sig" else "cp932"
-    return dcc.send_bytes(to_csv_bytes(frame, trigger["enc"]), f"{trigger['chart']}_{suffix}.csv")
+    suffix, ext = DOWNLOADS[kind]
+    name = f"{meta.get('filename') or file_stem(None, fallback=key)}{suffix}{ext}"
+    if kind == "xlsx":
+        return dcc.send_bytes(to_xlsx_bytes(frame, "データ・Data", source_rows(meta)), name)
+    return dcc.send_bytes(to_csv_bytes(frame, kind), name)
+
+
+def source_rows(meta: dict, built: str | None = None, today: dt.date | None = None) -> list[tuple[str, object]]:
+    """The Excel file's 「出典・Source」 sheet: titles, source, the data's date, the database's build date and the day of
+    the download, each label in Japanese and English."""
+    built = built if built is not None else _build_day()
+    pairs = [("タイトル / Title", meta.get("title_ja")), ("タイトル（英語） / Title (English)", meta.get("title_en")),
+             ("出典 / Source", meta.get("source_ja")), ("出典（英語） / Source (English)", meta.get("source_en")),
+             ("データ時点 / Data as of", meta.get("as_of")), ("データ構築日 / Database built", built),
+             ("ダウンロード日 / Downloaded", (today or dt.date.today()).isoformat())]
+    return [(label, value) for label, value in pairs if value]
+
+
+def _build_day() -> str | None:
+    """The database's build date (None when there is no database: a download never fails for want of it)."""
+    try:
+        db = db_path()
+        return iso_day(build_info(db).iloc[0]["built_at"]) if db.is_file() else None
+    except Exception:  # noqa: BLE001 - the source sheet is extra information
+        return None
 
 
 def status_badge(status: str, lang: str) -> html.Span:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from common.duck import connect, open_read_only
+from smartcity.citations import annotate
 
 __all__ = ["connect", "open_read_only", "query", "sql"]
 
@@ -20,6 +21,14 @@ def sql(name: str) -> str:
 
 
 def query(path: Path, name: str, params: dict | None = None) -> pd.DataFrame:
-    """Run a named query with bound parameters and return a DataFrame."""
+    """Run a named query with bound parameters and return a DataFrame. Rows that name a strategy document
+    (source_doc, and source_section when known) come with its citation (smartcity.citations.annotate): pages show that, never
+    the file name or line."""
     with connect(path) as con:
-        return con.execute(sql(name), params or {}).fetchdf()
+        frame = con.execute(sql(name), params or {}).fetchdf()
+        if "source_doc" in frame.columns:
+            frame = annotate(frame, con.execute(DOCUMENTS).fetchdf())
+        return frame
+
+
+DOCUMENTS = "SELECT source_doc, title_ja, title_en, publisher_ja, publisher_en, document_date FROM documents"

@@ -96,3 +96,30 @@ def as_of_words(value, frequency: str | None, is_stale: bool, lang: str = "ja") 
     stale = False if is_stale is None or pd.isna(is_stale) else bool(is_stale)
     return (_tr("時点 ", "As of ", lang) + period_words(value, frequency, lang),
             stale_reason(value, frequency, lang) if stale else None)
+
+
+ASSUMED_DATE = ("期日は仮定", "date assumed")
+
+
+def target_date_words(value, date_basis: str | None, lang: str = "ja") -> str:
+    """A target's date with its basis, the same on every page: 「2029年3月31日（期日は仮定）」 when the documents do not
+    give it (the reason is shown beside), else the day alone; '—' when there is none."""
+    words = day_words(value, lang)
+    if words == "—" or date_basis != "assumption":
+        return words
+    return f"{words}（{ASSUMED_DATE[0]}）" if lang == "ja" else f"{words} ({ASSUMED_DATE[1]})"
+
+
+NEXT_UPDATE = {"monthly": (1, "毎月", "monthly"), "annual": (12, "毎年", "yearly")}
+
+
+def next_update(latest, frequency: str | None, as_of, lang: str = "ja") -> tuple[str, bool]:
+    """When the next data are expected, in words, and whether that date has passed at `as_of`: a monthly source
+    whose newest data are of 2022-09-30 expects 「2022年10月ごろ（毎月）」; an irregular one says so."""
+    if frequency not in NEXT_UPDATE or latest is None or (not isinstance(latest, str) and pd.isna(latest)):
+        return _tr("未定（不定期に公表）", "not scheduled (published irregularly)", lang), False
+    months, every_ja, every_en = NEXT_UPDATE[frequency]
+    due = pd.Timestamp(str(latest)[:7] + "-01") + pd.DateOffset(months=months)
+    words = _tr(f"{due.year}年{due.month}月ごろ（{every_ja}）", f"around {MONTHS_EN[due.month - 1]} {due.year} "
+                f"({every_en})", lang)
+    return words, _timestamp(as_of) is not None and _timestamp(as_of) > due + pd.offsets.MonthEnd(0)

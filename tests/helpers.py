@@ -3,12 +3,18 @@ browser (wait until rendered, requests made, scroll-then-click, Plotly's drawn d
 from __future__ import annotations
 
 import json
+import re
 import time
 from contextlib import contextmanager
 
 import dash
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+# What must never reach a reader outside the catalog's provenance columns: seed file names, repository paths, line
+# numbers (tests/test_citations.py, tests/test_browser.py).
+PROVENANCE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\bl\.\s?\d|\d+\s?行目|\blines? \d|data/(?:reference|kpi)/|"
+                        r"\.\./shared|\(l\.\d")
 
 # --- layouts (dash_app.server.test_request_context) -------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PAGES
-from helpers import network, wait_rendered
+from helpers import PROVENANCE, network, wait_rendered
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,9 @@ def test_page_in_chromium(chrome, server_url, path):
     outside = [u for u in urls if not u.startswith((server_url, "data:", "blob:"))]
     assert outside == [], f"requests outside {server_url} on {path}: {outside}"
     assert failed == [], f"HTTP errors on {path} (a failing callback?): {failed}"
+    if not path.startswith("/data"):  # the catalog alone shows provenance (file names, lines) in its own columns
+        shown = PROVENANCE.findall(chrome.find_element(By.TAG_NAME, "body").text)
+        assert shown == [], f"{path} shows file names or line numbers: {shown[:5]}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     chrome.save_screenshot(str(SCREENSHOTS / shot_name(path)))
     chrome.execute_script(AXE.read_text(encoding="utf-8"))

@@ -222,9 +222,11 @@ def test_targets_indicators_and_unknown_ids(db):
     orden = kpi.target(db, "orden_municipalities", "27000").iloc[0]
     assert (orden.basis, orden.quote_ja, orden.source_line, orden.target_value) == ("quotation", "全市町村の参画が目標",
                                                                                    1538, 43)
-    assert orden.doc_title_ja == "大阪府のスマートシティ戦略について"
+    assert orden.citation_ja == ("大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）"
+                                 "「③-6 ORDENのロードマップ」")
+    assert orden.date_basis == "assumption" and "2029年3月31日" in orden.date_assumption_ja  # not in the document
     mn = kpi.target(db, "mynumber_card_issuance_rate", "27100").iloc[0]
-    assert mn.basis == "assumption" and "FY2022" in mn.assumption_reason
+    assert mn.basis == "assumption" and "FY2022" in mn.assumption_reason_en and "2022年度末" in mn.assumption_reason_ja
     assert kpi.target(db, "ospf_members", "27000").empty
     assert kpi.indicator(db, "nope").empty and kpi.indicator(db, "ospf_members").iloc[0].unit == "members"
     assert len(kpi.indicators(db)) == 23  # 16 from the strategy documents, 7 from the DX release
@@ -258,7 +260,8 @@ def test_my_number_geography_from_the_url_and_the_callback(dash_app):
     with dash_app.server.test_request_context("/kpi/mynumber_card_issuance_rate?geo=27100"):
         osaka_city = layout_of("kpi", indicator_id="mynumber_card_issuance_rate", geo="27100")
         bad = layout_of("kpi", indicator_id="mynumber_card_issuance_rate", geo="99999")
-        figure, rows, status, target, sources = page.update_geography("27140", "mynumber_card_issuance_rate", "en")
+        figure, rows, status, target, sources, meta, as_of, _ = page.update_geography("27140",
+                                                                                     "mynumber_card_issuance_rate", "en")
         options = page.filter_geographies("堺", "27100", "mynumber_card_issuance_rate", "ja")
         unknown = page.update_geography("99999", "mynumber_card_issuance_rate", "ja")
     assert "総務省「マイナンバーカード交付状況について」" in page_text(osaka_city)  # the open data's required credit
@@ -266,12 +269,13 @@ def test_my_number_geography_from_the_url_and_the_callback(dash_app):
     assert names[:3] == ["大阪市", "日本（比較）", "東京都（比較）"] and "目標" in names
     assert graphs(bad)[0].figure.data[0].name == "大阪府"  # unknown geography: the headline one
     assert figure.data[0].name == "Sakai City" and figure.layout.meta["geo_code"] == "27140"
+    assert meta["filename"] == "mynumber_card_issuance_rate_27140_2022-09-30" and as_of == "Data as of 30 Sep 2022"
     assert {r["geo_code"] for r in rows} == {"27140", "00000", "13000"} and len(rows) == 3 * 3  # the fixture's three snapshots
     assert all(isinstance(r["geo_code"], str) and isinstance(r["period_end"], str) for r in rows)
     assert set(rows[0]) == {c.field for c in page.columns("percent", "％")} and isinstance(page.columns(
         "percent", "％")[0], Col)
     assert [o["value"] for o in options if not o.get("disabled")] == ["27100", "27140"]
-    assert unknown == (dash.no_update,) * 5
+    assert unknown == (dash.no_update,) * 8
     geos = pd.DataFrame({"geo_code": ["27000", "27100"]})
     assert page.valid_geo("27100", geos, "27000") == "27100" and page.valid_geo("99999", geos, "27000") == "27000"
     assert page.valid_geo(None, geos, "27000") == "27000"
@@ -284,8 +288,10 @@ def test_no_observation_shows_target_and_definition_without_a_chart(dash_app):
         en = layout_of("kpi", indicator_id="core_system_standardization", lang="en")
     text = page_text(page)
     assert graphs(page) == [] and graphs(en) == []
-    assert "観測値がまだありません" in text and "全市町村の参画が目標" in text and "1538 行目" in text
-    assert "43 市町村" in text and "期日 2029-03-31" in text and "判定不可" in text and "定義" in text
+    assert "観測値がまだありません" in text and "全市町村の参画が目標" in text and "1538" not in text
+    assert "「③-6 ORDENのロードマップ」" in text and "002_dccbf011ea76040a" not in text
+    assert "43 市町村" in text and "期日 2029年3月31日（期日は仮定）" in text and "期日の仮定：" in text
+    assert "判定不可" in text and "定義" in text
     assert "No observation yet" in page_text(en) and "Quoted from the strategy documents" in page_text(en)
 
 

@@ -94,7 +94,8 @@ def _copy_build(tmp_path: Path, project: Path):
 def test_a_geography_target_beside_the_star_target_gives_one_tile(tmp_path, project_copy):
     targets = project_copy / "data/kpi/targets.csv"
     with targets.open("a", encoding="utf-8") as fh:
-        fh.write("muni_e_application_adoption,27000,,,40,2025-03-31,assumption,,test: Osaka's own target,,,\n")
+        fh.write("muni_e_application_adoption,27000,,,40,2025-03-31,assumption,assumption,,試験：府の目標,"
+                 "test: Osaka's own target,,,,,\n")
     db = _copy_build(tmp_path, project_copy)
     from smartcity.db import query
     overview = query(db, "kpi_overview")

@@ -3,6 +3,8 @@ frames, queries on the session database, layouts in both languages, and browser 
 click on the map)."""
 from __future__ import annotations
 
+import json
+
 import time
 
 import dash
@@ -92,16 +94,17 @@ def test_adoption_figure_has_joint_and_own_traces_with_patterns_and_totals():
     assert "42/43" in text and "32/43" in text and "24/43" in text
     assert "未提供" in text and "記載なし" in text
     assert "人口カバー率 99.8 %" in text and "42 市町村" in text
-    # a year the source gives as '-' draws no bar (not a zero)
-    assert bars[0].y[2] is None and bars[1].y[2] is None
-    assert bars[0].y[1] == 35 and bars[1].y[1] == 7
+    # a year the source gives as '-' draws no bar (not a zero); bars run sideways, one row per system and year
+    assert all(t.orientation == "h" for t in bars)
+    assert bars[0].x[2] is None and bars[1].x[2] is None
+    assert bars[0].x[1] == 35 and bars[1].x[1] == 7
 
 
 def test_adoption_figure_in_english():
     fig = fm.adoption_figure(adoption_frame(), coverage_frame(), "en")
     text = figure_texts(fig)
     assert [t.name for t in fig.data if t.type == "bar"] == ["Joint procurement", "Own procurement"]
-    assert "42/43" in text and "not<br>offered" in text and "not<br>given" in text
+    assert "42/43" in text and "not offered" in text and "not given" in text
     assert "99.8 % of the population" in text and "42 municipalities" in text
     assert "Municipalities using the system" in text
     assert "共同" not in text
@@ -126,7 +129,8 @@ def test_map_values_labels_and_units():
     assert "named in the strategy documents" in en["label"][0]
     assert en["name"][2] == "千早赤阪村"  # no English name in the frame: Japanese shown
     assert fm.map_values(measures_frame(), "bogus", "ja")["value"].tolist()[0] == 50.26  # unknown → default
-    assert fm.colorbar_title("mynumber", "en") == "Issuance rate (%)" and fm.colorbar_dtick("ospf") == 1
+    assert fm.colorbar_title("mynumber", "en") == "Issuance rate (%)"
+    assert fm.map_scale("ospf").categorical  # counts of 0, 1, 2 … are classes, not a continuous scale
 
 
 def test_rate_series_styles_distinguish_lines_beyond_colour():
@@ -162,18 +166,23 @@ def test_involvement_table_formats_kind_period_and_source():
          "area_ja": "平野区", "ward_code": "27126", "ward_name_ja": "平野区", "ward_name_en": "Hirano Ward",
          "fiscal_year": 2021, "start_date": None, "end_date": None, "source_doc": "000_abffb16396ac2a77.txt",
          "doc_title_ja": "大阪府におけるスマートシティの取組み", "doc_title_en": "Osaka Prefecture's smart-city work",
-         "source_section": "大阪メトロによる先導的取組み", "source_line": 586},
+         "source_section": "大阪メトロによる先導的取組み", "source_line": 586,
+         "citation_ja": "大阪府「大阪府におけるスマートシティの取組み」（2022年8月）「大阪メトロによる先導的取組み」",
+         "citation_en": "Osaka Prefecture, “Osaka Prefecture's smart-city work” (August 2022)"},
         {"kind": "support_all", "item_id": "y", "title_ja": "スマートシティ戦略推進アドバイザー", "title_en": "Advisers",
          "detail_ja": "人材的支援", "detail_en": "Human-resource support", "kind_code": None, "stage_ja": "支援",
          "stage_en": "support", "area_ja": None, "ward_code": None, "ward_name_ja": None, "ward_name_en": None,
          "fiscal_year": 2020, "start_date": None, "end_date": None, "source_doc": "002_dccbf011ea76040a.txt",
          "doc_title_ja": "大阪府のスマートシティ戦略について", "doc_title_en": "On Osaka Prefecture's smart-city strategy",
-         "source_section": "① 市町村に対するデジタル化支援（一覧）", "source_line": 206}])
+         "source_section": "① 市町村に対するデジタル化支援（一覧）", "source_line": 206,
+         "citation_ja": "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）",
+         "citation_en": "Osaka Prefectural Government, “On Osaka Prefecture's smart-city strategy” (March 2024)"}])
     ja = fm.involvement_table(frame, "ja")
     assert ja["kind"].tolist() == ["AIオンデマンド交通", "府の支援（全43市町村）"]
     assert ja["area"][0] == "平野区" and ja["period"][0] == "2021年度" and ja["stage"][0] == "事業化（運行）"
     assert ja["period"][1] == "2020年度～" and ja["stage"][1] == "支援"
-    assert "000_abffb16396ac2a77.txt" in ja["document"][0] and ja["section"][0] == "大阪メトロによる先導的取組み"
+    assert ja["source"][0] == "大阪府「大阪府におけるスマートシティの取組み」（2022年8月）「大阪メトロによる先導的取組み」"
+    assert "source_line" not in ja and "document" not in ja
     en = fm.involvement_table(frame, "en")
     assert en["area"][0] == "Hirano Ward" and en["period"][0] == "FY2021" and en["stage"][1] == "support"
 
@@ -256,12 +265,13 @@ def test_municipalities_layout_in_japanese(dash_app):
     assert page.id == "muni-page"
     text = page_text(page)
     assert "市町村のDX" in text and "地図に表示する指標" in text and "市町村をクリック" in text
-    assert "002_dccbf011ea76040a.txt" in text and "１．システム別の導入推移" in text
+    assert "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）" in text and "１．システム別の導入推移" in text
+    assert ".txt" not in text
     assert "マイナンバーカード交付状況" in text and "国土数値情報" in text
     assert find(page, "muni-measure").value == "mynumber"
     fig = find(page, "muni-map-graph").figure
     assert len(fig.data[0].locations) == 43 and len(fig.data[0].geojson["features"]) == 43
-    assert fig.data[0].colorbar.title.text == "交付率（％）"
+    assert "データなし" in [t.name for t in fig.data]  # missing data: grey, with its own legend entry
     adoption = find(page, "muni-adoption-graph").figure
     text = figure_texts(adoption)
     assert "42/43" in text and "18/43" in text and "未提供" in text and "人口カバー率 99.8 %" in text
@@ -278,7 +288,8 @@ def test_municipalities_layout_in_english_with_measure(dash_app):
     fig = find(page, "muni-map-graph").figure
     z = dict(zip(fig.data[0].locations, fig.data[0].z))
     assert z["27100"] == 4 and z["27383"] == 0
-    assert "Smart Senior" in fig.data[0].colorbar.title.text
+    assert "Smart Senior" in fig.layout.legend.title.text  # counts are classes with words in the legend
+    assert [t.name for t in fig.data][1:] == ["None named", "1 area", "2 or more areas", "No data"]
     assert "Osaka City" in fig.data[0].text[0]
     assert "42/43" in figure_texts(find(page, "muni-adoption-graph").figure)
     assert find(page, "muni-link-27100").href == "/municipality/27100?lang=en"
@@ -291,12 +302,12 @@ def test_measure_callback_patches_only_the_values(dash_app):
     with dash_app.server.test_request_context("/municipalities"):
         patch, rows, source, *_ = change_measure("ai_ondemand", None, "osaka", "ja",
                                                  {"area": "osaka", "measure": "mynumber"})
-    ops = {tuple(op["location"]): op["params"]["value"] for op in patch.to_plotly_json()["operations"]}
-    assert set(ops) == {("data", 0, "z"), ("data", 0, "text"), ("data", 0, "colorbar", "title", "text"),
-                        ("data", 0, "colorbar", "dtick")}
+    ops = {tuple(op["location"]): op["params"].get("value") for op in patch.to_plotly_json()["operations"]}
+    assert {("data", 0, "z"), ("data", 0, "text"), ("data", 0, "colorscale")} <= set(ops)
+    assert "coordinates" not in json.dumps(patch.to_plotly_json())  # the boundaries are never resent
     assert len(ops[("data", 0, "z")]) == 43 and sum(ops[("data", 0, "z")]) == 1 + 4 + 2 + 1 + 1
     assert rows[0]["geo_code"] == "27100" and rows[0]["value"] == 4
-    assert "000_abffb16396ac2a77.txt" in source[1] and "国土数値情報" in source[1]
+    assert "大阪府「大阪府におけるスマートシティの取組み" in source[1] and "国土数値情報" in source[1]
     assert open_profile({"points": [{"location": "27100"}]}, "en") == "/municipality/27100?lang=en"
     assert open_profile({"points": [{"location": "27383"}]}, "ja") == "/municipality/27383"
     assert open_profile({"points": [{"location": "<script>"}]}, "ja") is dash.no_update
@@ -309,7 +320,7 @@ def test_profile_layout_osaka_city(full_app):
     assert page.id == "mp-page"
     text = page_text(page)
     for fact in ("大阪市", "大阪府", "政令指定都市", "27100", "271004", "2,732,197 人", "50.3 %", "5位 / 8団体",
-                 "0.5〜2 倍", "平野区", "スマートシニアライフ", "大阪メトロによる先導的取組み", "000_abffb16396ac2a77.txt"):
+                 "0.5〜2 倍", "平野区", "スマートシニアライフ", "大阪メトロによる先導的取組み", "大阪府「大阪府におけるスマートシティの取組み"):
         assert fact in text, fact
     series = find(page, "mp-series-graph").figure
     assert [t.name for t in series.data] == ["大阪市", "大阪府", "全国"]

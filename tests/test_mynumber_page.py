@@ -48,10 +48,9 @@ def trend() -> pd.DataFrame:
 
 # ---- figure builders ---------------------------------------------------------------------------------------------
 
-def test_colour_range_is_fixed_and_rounded_up():
-    assert fig.colour_range(63.8) == (0.0, 70.0)
-    assert fig.colour_range(87.9) == (0.0, 90.0)
-    assert fig.colour_range(None) == (0.0, 100.0)
+def test_the_issuance_rate_has_one_scale_everywhere():
+    from smartcity.figures.common import scale
+    assert fig.ISSUANCE is scale("mynumber_issuance_rate") or fig.ISSUANCE == scale("mynumber_issuance_rate")
 
 
 def test_hover_names_both_languages_and_says_when_missing():
@@ -74,11 +73,13 @@ def test_map_values_follow_the_maps_order_and_keep_gaps_empty():
 
 def test_map_has_fixed_range_cividis_and_hover_text():
     b = boundaries()
-    figure = fig.issuance_map(b, fig.map_values(b["geo_code"].tolist(), municipalities(), "en"), (0, 70), "en")
+    figure = fig.issuance_map(b, fig.map_values(b["geo_code"].tolist(), municipalities(), "en"), "en")
     trace = figure.data[0]
     assert isinstance(trace, go.Choroplethmap)
-    assert (trace.zmin, trace.zmax) == (0, 70)
-    assert trace.colorscale[0][1] == go.Figure(go.Choroplethmap(colorscale="Cividis")).data[0].colorscale[0][1]
+    assert trace.zmax == 100  # 0-100 % at every date and on every page; below 0 the grey of "no data"
+    cividis = go.Figure(go.Choroplethmap(colorscale="Cividis")).data[0].colorscale[0][1].lower()
+    assert [c for _, c in trace.colorscale][:3] == ["#BDBDBD", "#BDBDBD", cividis]
+    assert "No data" in [t.name for t in figure.data]  # grey has its own legend entry
     assert len(trace.geojson["features"]) == 2 and list(trace.z) == [50.26, 52.11]
     assert "Sakai" not in trace.text[1] and "堺市" in trace.text[1]  # no English name: the Japanese one
     assert figure.layout.map.style == "white-bg"
@@ -107,12 +108,13 @@ def test_histogram_bins_count_every_municipality():
 def test_distribution_has_labelled_comparator_lines():
     refs = trend()[trend()["snapshot_date"] == pd.Timestamp("2022-09-30")]
     refs = refs[refs["geo_code"].isin(["27000", "00000"])]
-    figure = fig.distribution_figure(fig.histogram_bins(municipalities()), refs, (0, 70), "en", "Osaka")
-    texts = sorted(a.text for a in figure.layout.annotations)
-    assert texts == ["Japan 49.0 %", "Osaka Prefecture 49.7 %"]
+    figure = fig.distribution_figure(fig.histogram_bins(municipalities()), refs, "en", "Osaka")
+    assert list(figure.layout.annotations) == []  # no label over the bars: the lines are named in the legend
+    assert sorted(s.name for s in figure.layout.shapes) == ["Japan 49.0 %", "Osaka Prefecture 49.7 %"]
     assert {s.line.dash for s in figure.layout.shapes} == {"solid", "dash"}
-    assert list(figure.layout.xaxis.range) == [0, 70]
-    empty = fig.distribution_figure(fig.histogram_bins(municipalities().iloc[:0]), refs, (0, 70), "ja", "大阪府")
+    lo, hi = figure.layout.xaxis.range
+    assert 47 < lo < 49 and 54 < hi <= 56  # fitted to the data (50-54 %) and the comparators, not 0-70
+    empty = fig.distribution_figure(fig.histogram_bins(municipalities().iloc[:0]), refs, "ja", "大阪府")
     assert "データがありません" in empty.layout.annotations[0].text
 
 
@@ -156,7 +158,7 @@ def test_layout_defaults_to_osaka_and_the_latest_snapshot(dash_app):
     assert find(page, "mn-date").value == "2022-09-30" and find(page, "mn-area").value == "osaka"
     assert len(find(page, "mn-date").options) == 3  # the fixture's snapshots
     trace = find(page, "mn-map-graph").figure.data[0]
-    assert len(trace.geojson["features"]) == 43 and (trace.zmin, trace.zmax) == (0, 70)
+    assert len(trace.geojson["features"]) == 43 and trace.zmax == 100  # the one scale, whatever the date
     grid = find(page, {"type": "twin-grid", "chart": "mn-map"})
     assert len(grid.rowData) == 43
     row = next(r for r in grid.rowData if r["geo_code"] == "27100")
@@ -188,6 +190,8 @@ def test_a_new_date_patches_values_only_and_a_new_area_rebuilds(full_app):
         assert "geojson" not in payload and '"z"' in payload
         assert len(out[1]) == 43 and "2020-01-20" in out[6]
         assert out[5] is dash.no_update
+        assert out[8]["filename"] == "mynumber_issuance_osaka_2020-01-20"  # downloads named for the date shown
+        assert out[10] == "データ時点：2020年1月20日"
         with mock.patch.object(dash, "ctx", mock.Mock(triggered_id="mn-area")):
             out = page.update("japan", "2020-01-20", "en")
         assert isinstance(out[0], go.Figure) and len(out[0].data[0].geojson["features"]) == 1730
@@ -278,7 +282,7 @@ def test_map_downloads_match_the_database(chrome, server_url, db):
     buttons = {b.text: b for b in card.find_elements(By.TAG_NAME, "button")}
     utf8 = next(b for t, b in buttons.items() if "UTF-8" in t)
     scroll_click(chrome, utf8)
-    raw = wait_file(chrome.download_dir, "mn-map_utf8.csv").read_bytes()
+    raw = wait_file(chrome.download_dir, "mynumber_issuance_japan_2021-01-01.csv").read_bytes()
     assert raw[:3] == b"\xef\xbb\xbf"
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     with duckdb.connect(str(db), read_only=True) as con:
@@ -295,7 +299,7 @@ def test_map_downloads_match_the_database(chrome, server_url, db):
 
     cp932 = next(b for t, b in buttons.items() if "CP932" in t)
     scroll_click(chrome, cp932)
-    text = wait_file(chrome.download_dir, "mn-map_cp932.csv").read_bytes().decode("cp932")
+    text = wait_file(chrome.download_dir, "mynumber_issuance_japan_2021-01-01_cp932.csv").read_bytes().decode("cp932")
     assert "大阪市" in text and "北海道" in text and "市区町村コード" in text
 
 

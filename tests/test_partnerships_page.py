@@ -12,7 +12,14 @@ from smartcity.figures import partnerships as fig
 
 DOC = "002_dccbf011ea76040a.txt"
 SOURCE = {"source_doc": DOC, "source_section": "３ 大阪スマートシティパートナーズフォーラム（OSPF）", "source_line": 2114,
-          "doc_title_ja": "大阪府のスマートシティ戦略について", "doc_title_en": "On Osaka Prefecture's smart-city strategy"}
+          "doc_title_ja": "大阪府のスマートシティ戦略について", "doc_title_en": "On Osaka Prefecture's smart-city strategy",
+          "doc_citation_ja": "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）",
+          "doc_citation_en": "Osaka Prefectural Government, Smart City Strategy Department, “On Osaka Prefecture's "
+                             "smart-city strategy” (March 2024)",
+          "citation_ja": "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）"
+                         "「３ 大阪スマートシティパートナーズフォーラム（OSPF）」",
+          "citation_en": "Osaka Prefectural Government, Smart City Strategy Department, “On Osaka Prefecture's "
+                         "smart-city strategy” (March 2024), section 「３ 大阪スマートシティパートナーズフォーラム（OSPF）」"}
 
 
 def square(x: float, y: float, size: float = 0.05) -> str:
@@ -98,8 +105,8 @@ def test_period_text_names_partial_undated_tables():
     dated = {"as_of_date": "2023-12-31", "source_doc": DOC, "is_partial": False, "document_date": "2024-03"}
     undated = {"as_of_date": None, "source_doc": "000_abffb16396ac2a77.txt", "is_partial": True,
                "document_date": "2022-08"}
-    assert fig.period_text(dated, "ja") == "2023年12月31日時点の累計（資料002）"
-    assert fig.period_text(undated, "ja") == "資料000（2022年8月頃の資料・一部のみ掲載・時点の記載なし）"
+    assert fig.period_text(dated, "ja") == "2023年12月31日時点の累計（2024年3月の資料）"
+    assert fig.period_text(undated, "ja") == "2022年8月の資料（時点の記載なし・一部のみ掲載）"
     assert "partial list" in fig.period_text(undated, "en")
 
 
@@ -234,13 +241,13 @@ def test_area_map_legend_uses_words_and_table_says_how_each_entry_is_shown():
     assert en["entry_id"].tolist() == ["s2", "s1"] and en["detail"].tolist() == ["phase 2", "phase 1"]
 
 
-def test_source_texts_name_document_section_and_lines():
+def test_source_texts_cite_document_and_section_without_file_or_lines():
     frame = pd.DataFrame([{**SOURCE, "source_line": line} for line in (2175, 2177, 2179, 2181, 2183)])
     ja, en = fig.source_texts(frame)
-    assert ja == "『大阪府のスマートシティ戦略について』（002_dccbf011ea76040a.txt）「３ 大阪スマートシティパートナーズ" \
-                 "フォーラム（OSPF）」2175–2183行"
-    assert en.startswith("“On Osaka Prefecture's smart-city strategy” (002_dccbf011ea76040a.txt): 「３")
-    assert en.endswith("lines 2175–2183")
+    assert ja == "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）「３ 大阪スマートシティパートナーズ" \
+                 "フォーラム（OSPF）」"
+    assert en.startswith("Osaka Prefectural Government, Smart City Strategy Department, “On Osaka Prefecture's")
+    assert ".txt" not in ja + en and "2175" not in ja + en
 
 
 def test_fund_facts_in_both_languages():
@@ -335,7 +342,9 @@ def test_layout_in_japanese(dash_app):
     text = page_text(page)
     assert page.id == "pp-page"
     assert "公民連携とプロジェクト" in text and "457 企業・団体" in text
-    assert "002_dccbf011ea76040a.txt" in text and "000_abffb16396ac2a77.txt" in text
+    assert "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）" in text
+    assert "大阪府「大阪府におけるスマートシティの取組み ～第1ステージから第3ステージに向けて～」（2022年8月）" in text
+    assert ".txt" not in text
     assert "22.5億円" in text and "12年" in text and "9者" in text and "2023年4月20日" in text
     assert "市町村名の記載がないプロジェクト 4 件" in text
     assert find(page, "pp-period").value == "2023-12-31" and find(page, "pp-programme").value == "all"
@@ -370,7 +379,7 @@ def test_callbacks_update_values_only(dash_app):
     with dash_app.server.test_request_context("/_dash-update-component"):
         figure, row_data, source, note = page.update_events("doc000", "en")
         assert sum(len(t.y) for t in figure.data) == 15 and len(row_data) == 15
-        assert "000_abffb16396ac2a77.txt" in source[1] and "partial" in note
+        assert "Osaka Prefecture, “Osaka Prefecture's smart-city work" in source[1] and "partial" in note
         patch, area_rows = page.update_areas("ai_ondemand", "ja")
     operations = patch.to_plotly_json()["operations"]
     assert [op["location"] for op in operations] == [["data", 0, "z"], ["data", 0, "text"]]  # never the geometry
@@ -388,12 +397,12 @@ def test_period_and_programme_controls_update_url_and_values(chrome, server_url)
     wait_rendered(chrome, "pp-page")
     before = full_data(chrome, "pp-events-graph")
     assert sum(len(t["y"]) for t in before) == 16 and 3699 in before[0]["x"]
-    scroll_click(chrome, chrome.find_element(By.XPATH, "//*[@id='pp-period']//label[contains(., '資料000')]"))
+    scroll_click(chrome, chrome.find_element(By.XPATH, "//*[@id='pp-period']//label[contains(., '2022年8月の資料')]"))
     WebDriverWait(chrome, 20).until(lambda d: "period=doc000" in d.current_url)
     WebDriverWait(chrome, 20).until(lambda d: sum(len(t["y"]) for t in full_data(d, "pp-events-graph")) == 15)
     after = full_data(chrome, "pp-events-graph")
     assert 2252 in after[0]["x"] and 3699 not in after[0]["x"]
-    assert "資料000" in chrome.find_element(By.ID, "pp-events-note").text
+    assert "2022年8月の資料" in chrome.find_element(By.ID, "pp-events-note").text
 
     z_before = full_data(chrome, "pp-areas-graph")[0]["z"]
     programme = "//*[@id='pp-programme']//label[contains(., 'スマートシニアライフ')]"

@@ -129,7 +129,8 @@ def test_layout_shows_the_procedures_services_and_prefectural_figures(dash_app):
         page = layout_of("procedures", measure="nonsense", sort="nonsense")
     text = page_text(page)
     assert "行政手続きのオンライン化" in text
-    assert "令和３年6月更新版" in text and "002_dccbf011ea76040a.txt" in text and "島しょ部を除く" in text
+    assert "令和３年6月更新版" in text and "島しょ部を除く" in text and ".txt" not in text
+    assert "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）「スマートシティの推進状況" in text
     assert "1,741" in text and "53団体" in text and "43団体" in text
     assert "約160手続き" in text and "約80万件" in text and "概数" in text
     assert find(page, "proc-measure").value == "adoption" and find(page, "proc-sort").value == "osaka"

@@ -15,7 +15,7 @@ def milestones(rows: list[tuple]) -> pd.DataFrame:
     """(milestone_id, date, precision, kind, title_ja, title_en) rows with a source, as the query returns them."""
     frame = pd.DataFrame(rows, columns=["milestone_id", "date", "date_precision", "kind", "title_ja", "title_en"])
     return frame.assign(version_id=None, note=None, source_doc="002_x.txt", source_section="節", source_line=1,
-                        doc_title_ja="文書", doc_title_en="Document")
+                        citation_ja="大阪府「文書」（2024年3月）「節」", citation_en="Osaka Prefecture, “Document” (March 2024)")
 
 
 MS = milestones([
@@ -158,7 +158,12 @@ def test_reference_tables_from_the_database(db):
     targets = strategy.targets(db).set_index("target_id")
     orden = targets.loc["t_orden_muni_all"]
     assert orden.target_value == 43 and orden.source_line == 1538 and orden.quote_ja.startswith("全市町村")
-    assert targets.loc["t_core_system_standardisation", "doc_title_ja"] == "大阪府のスマートシティ戦略について"
+    assert targets.loc["t_core_system_standardisation", "citation_ja"] == (
+        "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）「■情報システム標準化・ガバメントクラウド移行支援」")
+    # the document gives no date for the ORDEN goal: the KPI target's assumed date, marked the same way on both pages
+    assert (orden.target_date, orden.date_basis) == ("2029-03-31", "assumption") and "2029年3月31日" in orden.date_assumption_ja
+    assert targets.loc["t_orden_muni_2_5", "date_basis"] == "quotation" and pd.isna(targets.loc["t_orden_muni_2_5", "target_date"])
+    assert targets.loc["t_core_system_standardisation", "topic_ja"] == "全市町村の基幹系システムの標準化"
     assert len(strategy.documents(db)) == 5
 
 
@@ -176,6 +181,8 @@ def test_layout_in_japanese_and_english(dash_app):
     assert "表示する種別" in tj and "基本方針" in tj and "市町村参画の目標" in tj
     assert "Osaka Smart City Strategy ver.2.0" in te and "Adopted March 2022" in te and "Kinds shown" in te
     assert "表示する種別" not in te and "策定 2020年3月" not in te
+    assert "大阪府スマートシティ戦略部「大阪府のスマートシティ戦略について」（2024年3月）" in tj
+    assert "Osaka Prefectural Government, Smart City Strategy Department, “On Osaka Prefecture's smart-city strategy” (March 2024)" in te
     timeline_ja, roadmap_ja = graphs(ja)[::-1] if graphs(ja)[0].id == "st-roadmap-graph" else graphs(ja)
     assert timeline_ja.id == "st-timeline-graph" and [t.name for t in timeline_ja.figure.data] == [
         "出来事", "予定", "目標", "期限"]

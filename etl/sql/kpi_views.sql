@@ -16,7 +16,8 @@ CREATE TEMP MACRO doc_ref(doc, section, line) AS doc || ' ' || section || ' (l.'
 -- read query take targets from this view, so one indicator and geography never has two targets.
 CREATE VIEW target_resolved AS
 SELECT t.indicator_id, m.geo_code, t.geo_code AS target_geo_code, t.baseline_value, t.baseline_date,
-       t.target_value, t.target_date, t.basis, t.quote_ja, t.assumption_reason, t.source_doc, t.source_section,
+       t.target_value, t.target_date, t.date_basis, t.basis, t.quote_ja, t.assumption_reason_ja, t.assumption_reason_en,
+       t.date_assumption_ja, t.date_assumption_en, t.source_doc, t.source_section,
        t.source_line
 FROM municipality m
 JOIN target t ON t.geo_code IN (m.geo_code, '*')

@@ -11,7 +11,8 @@ CREATE TABLE source (
     publisher_en   VARCHAR,
     licence        VARCHAR,
     attribution    VARCHAR,
-    describes_date VARCHAR
+    describes_date VARCHAR,
+    update_frequency VARCHAR NOT NULL CHECK (update_frequency IN ('monthly', 'annual', 'irregular'))
 );
 
 CREATE TABLE source_file (
@@ -151,4 +152,18 @@ CREATE TABLE build_info (
     first_snapshot    DATE,
     last_snapshot     DATE,
     content_sha256    VARCHAR NOT NULL  -- over every input file's checksum and the ETL version: the build's identity
+);
+
+-- What changed from the build this one replaced (etl/history.py), with the history that build carried: one '*' row
+-- per build (files added or removed, a note) and one row per table that is new or differs.
+CREATE TABLE build_change (
+    built_at      TIMESTAMP NOT NULL,
+    table_name    VARCHAR NOT NULL,
+    rows_before   BIGINT,
+    rows_after    BIGINT,
+    rows_added    BIGINT,
+    rows_removed  BIGINT,
+    rows_changed  BIGINT,
+    files_changed VARCHAR,
+    note          VARCHAR
 );

@@ -12,12 +12,13 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from smartcity.figures.common import OKABE_ITO, SEQUENTIAL, base_layout, empty_figure
+from smartcity import citations
+from smartcity.figures.common import NO_DATA, OKABE_ITO, SEQUENTIAL, Category, Scale, base_layout, empty_figure
 from smartcity.figures.maps import choropleth
 from smartcity.i18n import tr
 
 DONE, NOT_DONE = OKABE_ITO[0], OKABE_ITO[1]  # blue = 実施, orange = 未実施 (Okabe–Ito)
-NOT_REPORTED = "#D9D9D9"  # neutral light grey: not handled / not reported / not surveyed (lighter than any Cividis)
+NOT_REPORTED = NO_DATA  # the one neutral grey of "no figure": not handled / not reported / not surveyed
 SELF = "#D55E00"
 AREA_STYLE = {  # comparators: colour and marker together
     "osaka": {"color": OKABE_ITO[0], "symbol": "circle", "ja": "大阪府内", "en": "Osaka Prefecture"},
@@ -36,10 +37,6 @@ YES, NO = ("○ 実施", "○ in place"), ("× 未実施", "× not in place")
 PCT_BINS = [(0, 25), (25, 50), (50, 75), (75, 100)]  # after a class of its own for exactly 0 %
 HOLDING_BINS = [(0, 60), (60, 70), (70, 80), (80, 90), (90, 100)]  # the card holding rate runs about 50–94 %
 COUNT_BINS = [(0, 0), (1, 5), (6, 10), (11, 15), (16, 20), (21, 32)]
-SOURCE_JA = "デジタル庁「自治体DX推進状況ダッシュボード」"
-SOURCE_EN = "Digital Agency, “Local-government DX progress dashboard” (自治体DX推進状況ダッシュボード)"
-DATE_NOTE = ("公表ファイルには調査の基準日が記載されていないため、表示している日付は公表日（更新日）です。",
-             "The published files state no survey reference date; the date shown is the publication (update) date.")
 
 
 # --- words ------------------------------------------------------------------------------------------------------------
@@ -57,27 +54,23 @@ def name(row, lang: str, base: str = "name") -> str:
 
 
 def date_text(release, lang: str) -> str:
-    """'2024年7月12日' or '12 July 2024'; '—' when there is no date."""
-    if release is None or pd.isna(release):
-        return "—"
-    d = pd.Timestamp(release)
-    return tr(f"{d.year}年{d.month}月{d.day}日", f"{d.day} {d:%B} {d.year}", lang)
+    """'2024年7月12日' or '12 Jul 2024'; '—' when there is no date (smartcity.citations.release_date)."""
+    return citations.release_date(release, lang)
 
 
 def source(release, lang: str) -> str:
-    """The source line: 'デジタル庁「自治体DX推進状況ダッシュボード」（2024年7月12日更新）'."""
-    return tr(f"{SOURCE_JA}（{date_text(release, 'ja')}更新）", f"{SOURCE_EN} (updated {date_text(release, 'en')})", lang)
+    """The source line: 'デジタル庁「自治体DX推進状況ダッシュボード」（2024年7月12日更新）' (smartcity.citations)."""
+    return citations.dx_release(release, lang)
 
 
 def source_note(lang: str) -> str:
     """The note that the date shown is the publication date."""
-    return tr(*DATE_NOTE, lang)
+    return tr(*citations.DX_DATE_NOTE, lang)
 
 
 def credit(release, lang: str) -> str:
-    """The one credit line for the release wherever its figures are shown: source, update date, and the note that
-    the files state no survey reference date."""
-    return source(release, lang) + tr("。", ". ", lang) + source_note(lang)
+    """The one credit line for the release wherever its figures are shown (smartcity.citations.dx_credit)."""
+    return citations.dx_credit(release, lang)
 
 
 def reason_text(reason, lang: str) -> str:
@@ -166,17 +159,12 @@ def class_of(row, info) -> int:
     return offset + next(i for i, (a, b) in enumerate(bins) if value < b or i == len(bins) - 1)
 
 
-def colour_settings(info, lang: str) -> dict:
-    """Discrete colour scale over the class index, the colour bar's ticks as the class labels."""
-    cls = classes(info, lang)
-    k = len(cls)
-    scale = []
-    for i, (_, colour) in enumerate(cls):
-        scale += [[i / k, colour], [(i + 1) / k, colour]]
-    return {"colorscale": scale, "zmin": -0.5, "zmax": k - 0.5,
-            "colorbar": {"title": {"text": tr("凡例", "Legend", lang)}, "tickvals": list(range(k)),
-                         "ticktext": [_wrap(label, 9 if lang == "ja" else 14) for label, _ in cls],
-                         "dtick": None, "ticksuffix": "", "len": min(0.9, 0.12 * k + 0.1)}}
+def scale(info) -> Scale:
+    """The measure's one colour scale, wherever it is mapped: its classes (z = class index, as `class_of`) as
+    categories with their words, class 0 ('not handled', 'not surveyed') the grey entry of its own."""
+    ja, en = classes(info, "ja"), classes(info, "en")
+    return Scale(measure_label(info, "ja"), measure_label(info, "en"), missing_ja=ja[0][0], missing_en=en[0][0],
+                 categories=tuple(Category(i, j[0], e[0], j[1]) for i, (j, e) in enumerate(zip(ja, en)) if i))
 
 
 def _wrap(text: str, width: int) -> str:
@@ -218,13 +206,9 @@ def dx_map(boundaries: pd.DataFrame, frame: pd.DataFrame, info, lang: str, width
     """A classed choropleth of one DX measure (no tiles, boundary credit on the map)."""
     if boundaries.empty:
         return empty_figure(tr("境界データがありません", "No boundary data", lang))
-    settings = colour_settings(info, lang)
     values = frame[["geo_code", "label"]].assign(value=frame["z"])
-    fig = choropleth(boundaries, values, settings["colorbar"]["title"]["text"], zrange=(settings["zmin"],
-                                                                                        settings["zmax"]),
-                     width=width, height=height, colorscale=settings["colorscale"], colorbar=settings["colorbar"],
-                     lang=lang)
-    return fig
+    return choropleth(boundaries, values, measure_label(info, lang), width=width, height=height, lang=lang,
+                      scale=scale(info))
 
 
 # --- distribution in Osaka, Tokyo and Japan ------------------------------------------------------------------------
@@ -414,7 +398,7 @@ def procedure_comparison_figure(comp: pd.DataFrame, self_name: str, lang: str, h
     titles = [name(comp[comp["group_key"] == g].iloc[0], lang, "group") for g in groups]
     fig = make_subplots(rows=len(groups), cols=1, shared_xaxes=True, row_heights=counts, vertical_spacing=0.06,
                         subplot_titles=titles)
-    width = 22 if lang == "ja" else 40
+    width = 12 if lang == "ja" else 22  # names on the axis short enough to leave a phone room for the dots
     series = [("rate_pct", self_name + tr("（★）", " (★)", lang), SELF, "star", 15),
               ("osaka_median", tr("大阪府内の中央値", "Osaka median", lang), AREA_STYLE["osaka"]["color"], "circle", 9),
               ("japan_median", tr("全国の中央値", "Japan median", lang), AREA_STYLE["japan"]["color"], "square", 8)]
@@ -423,8 +407,7 @@ def procedure_comparison_figure(comp: pd.DataFrame, self_name: str, lang: str, h
                        AREA_STYLE["peers"]["color"], "triangle-up", 10))
     for i, g in enumerate(groups, start=1):
         part = comp[comp["group_key"] == g].sort_values("sort_order")
-        labels = [_wrap(name(r, lang), width).split("<br>")[0] + ("…" if len(name(r, lang)) > width else "")
-                  + ("" if r.reported else " ⊘") for r in part.itertuples()]
+        labels = _axis_labels(part, width, 1 if lang == "ja" else 2, lang)
         for col, label, colour, symbol, size in series:
             values = [None if pd.isna(v) else float(v) for v in part[col]]
             if col == "rate_pct":
@@ -438,15 +421,35 @@ def procedure_comparison_figure(comp: pd.DataFrame, self_name: str, lang: str, h
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=True, marker={"color": NOT_REPORTED},
                              name=tr("⊘ この団体は取扱いなし・報告なし（0 % ではない）",
                                      "⊘ not handled / not reported here (not 0 %)", lang)))
-    base_layout(fig, height=170 + 19 * len(comp))
-    fig.update_layout(margin={"l": 16, "r": 24, "t": 96, "b": 48}, legend={"y": 1.0, "yanchor": "bottom",
-                                                                           "traceorder": "normal"},
-                      hovermode="closest")
+    two_lines = any("<br>" in str(y) for t in fig.data for y in (t.y or []))
+    base_layout(fig, height=170 + (30 if two_lines else 19) * len(comp))  # a row holds its label's lines
+    # the legend at the figure's top (Plotly reserves its rows, however many a phone needs), the panel titles below
+    fig.update_layout(margin={"l": 16, "r": 24, "t": 64, "b": 48}, hovermode="closest",
+                      legend={"xref": "container", "yref": "container", "x": 0, "y": 1, "yanchor": "top",
+                              "traceorder": "normal"})
     fig.update_xaxes(range=[-2, 102], ticksuffix=" %", tickvals=[0, 25, 50, 75, 100], showticklabels=True)
     fig.update_xaxes(title_text=tr("オンライン申請率（％）", "Online application rate (%)", lang), row=len(groups), col=1)
-    for ann in fig.layout.annotations:
-        ann.update(font={"size": 12}, x=0, xanchor="left")
+    for ann in fig.layout.annotations:  # panel titles, in lines that fit beside the names on a phone
+        ann.update(font={"size": 12}, x=0, xanchor="left", text=_wrap(ann.text, 14 if lang == "ja" else 28))
     return fig
+
+
+def _axis_labels(part: pd.DataFrame, width: int, lines: int = 1, lang: str = "ja") -> list[str]:
+    """Procedure names cut to `lines` lines of `width` characters (the full name is in the hover and the table),
+    '⊘' for not handled; names that would read the same get a line more, then all of theirs (a category axis would
+    merge them)."""
+    names = [name(r, lang) for r in part.itertuples()]
+    labels = [_cut(n, width, lines) for n in names]
+    for lines in (lines + 1, 99):
+        same = pd.Series(labels).duplicated(keep=False).tolist()
+        labels = [_cut(n, width, lines) if dup else label for n, label, dup in zip(names, labels, same)]
+    return [label + ("" if r.reported else " ⊘") for label, r in zip(labels, part.itertuples())]
+
+
+def _cut(text: str, width: int, lines: int) -> str:
+    """The first `lines` lines of `width` characters of a text, '…' when some is left out."""
+    parts = textwrap.wrap(text, width, break_long_words=True)
+    return "<br>".join(parts[:lines]) + ("…" if len(parts) > lines else "")
 
 
 def holding_rows(ind: pd.DataFrame, dists: pd.DataFrame, self_name: str, lang: str) -> pd.DataFrame:

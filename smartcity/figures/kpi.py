@@ -129,7 +129,7 @@ def precise_text(value: float, unit: str, unit_ja: str, lang: str) -> str:
 
 
 def timeseries(obs: pd.DataFrame, assessment: pd.DataFrame, geo_code: str, unit: str, unit_ja: str, lang: str,
-               source: str | None = None, height: int = 430, lower_bound: float | None = None,
+               source: str | None = None, height: int = 480, lower_bound: float | None = None,
                upper_bound: float | None = None) -> go.Figure:
     """The indicator over time at one geography, with comparators, baseline, target, path and projection.
 
@@ -208,8 +208,7 @@ def timeseries(obs: pd.DataFrame, assessment: pd.DataFrame, geo_code: str, unit:
     ys = [float(y) for tr_ in fig.data for y in tr_.y if y is not None]
     fig.update_yaxes(title_text=unit_label(unit, unit_ja, lang), range=y_range(ys, lower_bound, upper_bound))
     if source:
-        with_source(fig, source)
-        fig.layout.annotations[-1].yshift = -56
+        with_source(fig, source, shift=56)
     return fig
 
 

@@ -8,7 +8,8 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from smartcity.figures.common import GEO_STYLE, OKABE_ITO, base_layout, empty_figure
+from smartcity.citations import cite_rows
+from smartcity.figures.common import GEO_STYLE, OKABE_ITO, Scale, base_layout, empty_figure, scale, wrap_source
 from smartcity.i18n import tr
 
 OSAKA_MUNICIPALITIES = 43
@@ -89,7 +90,9 @@ def map_values(measures: pd.DataFrame, measure: str, lang: str) -> pd.DataFrame:
         shown = [pct(v) for v in values]
     else:
         out["basis"] = tr("戦略文書に記載された件数", "count named in the strategy documents", lang)
-        shown = [f"{int(v)} {unit}" if pd.notna(v) else "" for v in values]
+        none = map_scale(measure).categories[0].label(lang)  # the legend's words for 0, in the hover as well
+        shown = [(f"{none}・0 {unit}" if lang == "ja" else f"{none}, 0 {unit}") if v == 0 else
+                 f"{int(v)} {unit}" if pd.notna(v) else "" for v in values]
     out["pref"] = tr("大阪府", "Osaka", lang)
     out["shown"] = [s if pd.notna(v) else tr("データなし", "no data", lang) for s, v in zip(shown, values)]
     no_data = tr("データなし", "no data", lang)
@@ -100,15 +103,17 @@ def map_values(measures: pd.DataFrame, measure: str, lang: str) -> pd.DataFrame:
     return out
 
 
-def colorbar_dtick(measure: str) -> int | None:
-    """Whole-number ticks for counts; automatic ticks for the rate."""
-    return None if measure not in MEASURES or measure == "mynumber" else 1
+def map_scale(measure: str) -> Scale:
+    """The measure's one colour scale (smartcity.figures.common.SCALES): the issuance rate on 0–100 %, the counts
+    named in the strategy documents as categories (none named, 1, 2 or more)."""
+    keys = {"mynumber": "mynumber_issuance_rate", "ospf": "ospf_projects", "ai_ondemand": "ai_ondemand_entries",
+            "smart_senior": "smart_senior_areas"}
+    return scale(keys.get(measure, keys[DEFAULT_MEASURE]))
 
 
 def colorbar_title(measure: str, lang: str) -> str:
-    """The colour bar's title for a measure."""
-    m = MEASURES.get(measure, MEASURES[DEFAULT_MEASURE])
-    return tr(m[2], m[3], lang)
+    """The title of the map's key (colour bar or legend) for a measure."""
+    return map_scale(measure).title(lang)
 
 
 # --- Page 1: adoption of the jointly procured systems -------------------------------------------------------------
@@ -139,65 +144,85 @@ def total_text(total, missing_reason, lang: str) -> str:
 
 
 def adoption_figure(frame: pd.DataFrame, coverage: pd.DataFrame, lang: str, source: str = "") -> go.Figure:
-    """Stacked bars of joint and own procurement, one group of fiscal years per system, 'N/43' over each stack; years
-    the source gives as '-' say 'not offered' (never a zero bar). The e-application population coverage is written
-    on the chart."""
+    """Horizontal stacked bars of joint and own procurement: a heading row per system (its name across the chart's
+    width, so long names fit a phone) and a bar per fiscal year under it, 'N/43' at the end of each bar; years the
+    source gives as '-' say 'not offered' (never a zero bar). The e-application population coverage is written
+    above the chart."""
     if frame.empty:
         return empty_figure(tr("共同調達システムの導入データがありません", "No adoption figures", lang))
-    width = 14 if lang == "ja" else 22
-    systems = [_wrap(name(r, lang, "system"), width) for r in frame.itertuples()]
-    years = [fiscal_year(y, lang) for y in frame["fiscal_year"]]
-    x = [systems, [str(int(y)) for y in frame["fiscal_year"]]]
-    custom = list(zip([name(r, lang, "system") for r in frame.itertuples()], years))
+    rows = [f"{r.system_id}|{int(r.fiscal_year)}" for r in frame.itertuples()]
+    custom = list(zip([name(r, lang, "system") for r in frame.itertuples()],
+                      [fiscal_year(y, lang) for y in frame["fiscal_year"]]))
     unit = tr("市町村", "municipalities", lang)
     fig = go.Figure()
     for col, style, label in (("joint", JOINT_STYLE, tr("共同調達", "Joint procurement", lang)),
                               ("own", OWN_STYLE, tr("独自導入", "Own procurement", lang))):
         values = [None if pd.isna(v) else int(v) for v in frame[col]]
         fig.add_trace(go.Bar(
-            x=x, y=values, name=label, customdata=custom,
+            y=rows, x=values, orientation="h", name=label, customdata=custom,
             marker={"color": style["color"], "pattern": {"shape": style["pattern"], "fgcolor": "#333333",
                                                          "solidity": 0.3},
                     "line": {"color": "#333333", "width": 0.6}},
             text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
-            textfont={"color": "#ffffff" if col == "joint" else "#000000"},
-            hovertemplate=f"%{{customdata[0]}} %{{customdata[1]}}<br>{label}: %{{y}} {unit}<extra></extra>",
+            textangle=0, textfont={"color": "#ffffff" if col == "joint" else "#000000"},
+            hovertemplate=f"%{{customdata[0]}} %{{customdata[1]}}<br>{label}: %{{x}} {unit}<extra></extra>",
         ))
-    totals = [total_text(t, r, lang) for t, r in zip(frame["total"], frame["missing_reason"])]
-    totals = [t if lang == "ja" or "/" in t else t.replace("– ", "").replace(" ", "<br>") for t in totals]
     present = frame["total"].notna().tolist()
     fig.add_trace(go.Scatter(
-        x=x, y=[float(t) if ok else 0.0 for t, ok in zip(frame["total"], present)], mode="text", text=totals,
-        textposition="top center", showlegend=False, name=tr("計", "Total", lang),
-        textfont={"size": 11, "color": ["#000000" if ok else "#555555" for ok in present]},
-        customdata=custom,
+        y=rows, x=[float(t) if ok else 0.0 for t, ok in zip(frame["total"], present)], mode="text",
+        text=[total_text(t, r, lang) for t, r in zip(frame["total"], frame["missing_reason"])],
+        textposition="middle right", showlegend=False, name=tr("計", "Total", lang), cliponaxis=False,
+        textfont={"size": 11, "color": ["#000000" if ok else "#555555" for ok in present]}, customdata=custom,
         hovertemplate=f"%{{customdata[0]}} %{{customdata[1]}}<br>{tr('計', 'Total', lang)}: %{{text}}<extra></extra>",
     ))
-    fig.update_layout(barmode="stack", bargap=0.25)
-    base_layout(fig, height=480)
-    fig.update_layout(margin={"l": 64, "r": 16, "t": 64, "b": 140 if lang == "en" else 118},
-                      legend={"y": 1.08, "yanchor": "bottom", "traceorder": "normal"},
-                      uniformtext={"minsize": 9, "mode": "hide"})
-    fig.update_yaxes(title_text=tr("導入市町村数", "Municipalities using the system", lang),
-                     range=[0, OSAKA_MUNICIPALITIES + 7], dtick=10)
-    fig.update_xaxes(tickfont={"size": 11}, tickangle=0,
-                     title_text=tr("年度（上段）・システム（下段）", "Fiscal year (top row) and system (bottom row)", lang),
-                     title_font={"size": 11})
-    fig.add_hline(y=OSAKA_MUNICIPALITIES, line={"color": "#555555", "dash": "dot", "width": 1},
-                  annotation_text=tr("府内 43 市町村", "all 43 municipalities", lang),
-                  annotation_position="top right", annotation_font={"size": 10, "color": "#333333"})
+    fig.add_vline(x=OSAKA_MUNICIPALITIES, line={"color": "#555555", "dash": "dot", "width": 1})
+    return _adoption_layout(fig, coverage, _system_headings(fig, frame, lang), lang, source)
+
+
+def _system_headings(fig: go.Figure, frame: pd.DataFrame, lang: str) -> int:
+    """A heading above each system's years: the system's name across the chart's width, in lines that fit a phone
+    (a blank row before each heading but the first leaves room for a second line); the y axis lists the rows with
+    the years bare, as the source gives them. Returns the number of rows."""
+    order, labels = [], []
+    for system_id, part in frame.groupby("system_id", sort=False):
+        if order:
+            order.append(f"{system_id}|gap")
+            labels.append("")
+        order.append(f"{system_id}|")
+        labels.append("")
+        heading = _wrap(name(part.iloc[0], lang, "system"), 18 if lang == "ja" else 30)
+        fig.add_annotation(x=0, y=f"{system_id}|", xref="x", yref="y", xanchor="left", yanchor="bottom", yshift=-8,
+                           showarrow=False, align="left", text=f"<b>{heading}</b>", font={"size": 12, "color": "#000"})
+        order += [f"{system_id}|{int(y)}" for y in part["fiscal_year"]]
+        labels += [str(int(y)) for y in part["fiscal_year"]]
+    fig.update_yaxes(categoryorder="array", categoryarray=order, tickvals=order, ticktext=labels,
+                     autorange="reversed", tickfont={"size": 11}, automargin=True)
+    return len(order)
+
+
+def _adoption_layout(fig: go.Figure, coverage: pd.DataFrame, rows: int, lang: str, source: str) -> go.Figure:
+    """Axes, legend, the coverage note above the chart and the source below it, for a phone as for a laptop."""
+    note = ""
     if not coverage.empty:
         c = coverage.sort_values("year").iloc[-1]
-        fig.add_annotation(
-            text=tr(f"電子申請システム：府内 {int(c.municipalities)} 市町村が導入、人口カバー率 {c.population_coverage_pct:.1f} %",
-                    f"E-application: {int(c.municipalities)} municipalities, {c.population_coverage_pct:.1f} % of the "
-                    f"population covered", lang),
-            xref="paper", yref="paper", x=0.36, y=1.08, xanchor="left", yanchor="bottom", showarrow=False,
-            font={"size": 12, "color": "#000000"}, bgcolor="#f3f6fa", bordercolor=OKABE_ITO[0], borderpad=3)
+        note = tr(f"電子申請システム：府内 {int(c.municipalities)} 市町村が導入、<br>人口カバー率 "
+                  f"{c.population_coverage_pct:.1f} %",
+                  f"E-application: {int(c.municipalities)} municipalities,<br>{c.population_coverage_pct:.1f} % of "
+                  f"the population covered", lang)
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+                           yshift=40, showarrow=False, align="left", font={"size": 12, "color": "#000000"},
+                           bgcolor="#f3f6fa", bordercolor=OKABE_ITO[0], borderpad=3)
+    source = wrap_source(source) if source else ""
+    bottom = 60 + 13 * (source.count("<br>") + 1 if source else 0)
+    base_layout(fig, height=130 + 22 * rows + bottom + (50 if note else 0))
+    fig.update_layout(barmode="stack", bargap=0.3, margin={"l": 8, "r": 16, "t": 110 if note else 40, "b": bottom},
+                      legend={"traceorder": "normal", "x": 0, "xanchor": "left"},
+                      uniformtext={"minsize": 9, "mode": "hide"})
+    fig.update_xaxes(title_text=tr("導入市町村数（府内は全 43 市町村）", "Municipalities using the system (43 in all)",
+                                   lang), range=[0, 56], tickvals=[0, 10, 20, 30, OSAKA_MUNICIPALITIES])
     if source:
         fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                           yshift=-(118 if lang == "en" else 96), showarrow=False,
-                           font={"size": 10, "color": "#555555"}, align="left")
+                           yshift=-46, showarrow=False, font={"size": 10, "color": "#555555"}, align="left")
     return fig
 
 
@@ -213,7 +238,7 @@ def support_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         "municipalities_note": [tr("記載なし（「新」）", "not given ('new')", lang) if pd.isna(m) else "" for m in
                                 frame["municipalities"]],
         "stage": [name(r, lang, "stage") for r in frame.itertuples()],
-        "source": [f"{r.source_doc} {r.source_section} l.{r.source_line}" for r in frame.itertuples()],
+        "source": list(frame["citation_en" if lang == "en" else "citation_ja"]),
     })
 
 
@@ -322,30 +347,11 @@ def involvement_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             stage = tr(*KIND_CODE.get(r.kind_code, (r.kind_code, r.kind_code)), lang)
         else:
             stage = tr("記載なし", "not given", lang)
-        detail = name(r, lang, "detail")
-        doc = name(r, lang, "doc_title")
-        rows.append({"kind": kind, "title": name(r, lang, "title"), "detail": detail, "area": area, "period": period,
-                     "stage": stage,
-                     "document": f"{doc}（{r.source_doc}）" if lang == "ja" else f"{doc} ({r.source_doc})",
-                     "section": r.source_section, "line": int(r.source_line)})
-    return pd.DataFrame(rows, columns=["kind", "title", "detail", "area", "period", "stage", "document", "section",
-                                       "line"])
+        rows.append({"kind": kind, "title": name(r, lang, "title"), "detail": name(r, lang, "detail"), "area": area,
+                     "period": period, "stage": stage, "source": name(r, lang, "citation")})
+    return pd.DataFrame(rows, columns=["kind", "title", "detail", "area", "period", "stage", "source"])
 
 
 def document_sources(frame: pd.DataFrame, lang: str) -> str:
-    """'Title (file) "section" l.a–b; …' for the rows' documents and sections (first_line/last_line or
-    source_line)."""
-    if frame.empty:
-        return ""
-    f = frame.copy()
-    if "first_line" not in f:
-        f["first_line"] = f["source_line"]
-        f["last_line"] = f["source_line"]
-    parts = []
-    for (doc, section), g in f.groupby(["source_doc", "source_section"], sort=False):
-        r = g.iloc[0]
-        title = name(r, lang, "doc_title") or doc
-        lo, hi = int(g["first_line"].min()), int(g["last_line"].max())
-        lines = f"l.{lo}" if lo == hi else f"l.{lo}–{hi}"
-        parts.append(f"{title}（{doc}）「{section}」{lines}" if lang == "ja" else f"{title} ({doc}), '{section}', {lines}")
-    return ("；" if lang == "ja" else "; ").join(parts)
+    """The documents and sections the rows come from, each document once (smartcity.citations.cite_rows)."""
+    return cite_rows(frame, lang)

@@ -9,27 +9,21 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure
-from smartcity.figures.maps import choropleth
+from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure, scale
+from smartcity.figures.maps import choropleth, drawn_z
 from smartcity.i18n import tr
 
 GEO_NAMES = {"27000": ("大阪府", "Osaka Prefecture"), "13000": ("東京都", "Tokyo"), "00000": ("全国", "Japan")}
 GEO_ORDER = ["27000", "13000", "00000"]
 BIN_WIDTH = 2.0  # percentage points per histogram bar
 MAP_WIDTH = 700  # the map's width the view is fitted to (what the card has on a laptop screen, conservatively)
+ISSUANCE = scale("mynumber_issuance_rate")  # the same scale on every page and at every date, so maps compare
 
 
 def geo_name(code: str, lang: str) -> str:
     """Name of a comparator geography in the page's language."""
     ja, en = GEO_NAMES[code]
     return tr(ja, en, lang)
-
-
-def colour_range(max_rate: float | None) -> tuple[float, float]:
-    """A fixed colour range from 0 to the area's highest rate over every snapshot, rounded up to 10 points."""
-    if max_rate is None or pd.isna(max_rate) or max_rate <= 0:
-        return 0.0, 100.0
-    return 0.0, float(min(100, math.ceil(max_rate / 10) * 10))
 
 
 def _name(row: pd.Series, lang: str, with_pref: bool) -> str:
@@ -65,19 +59,25 @@ def map_values(codes: list[str], frame: pd.DataFrame, lang: str, with_pref: bool
 
 
 def patch_lists(values: pd.DataFrame) -> tuple[list, list]:
-    """The z and text lists that replace the map's values (geometry untouched)."""
+    """The values (None where there is no figure) and hover texts in the map's order (geometry untouched)."""
     return [None if v is None or pd.isna(v) else float(v) for v in values["value"]], values["label"].tolist()
 
 
-def issuance_map(boundaries: pd.DataFrame, values: pd.DataFrame, zrange: tuple[float, float], lang: str,
-                 height: int = 520, width: int = MAP_WIDTH) -> go.Figure:
-    """Choropleth of the issuance rate (Cividis, fixed colour range so dates compare), fitted to the area's
-    polygons; English readers get the boundary credit translated beside the required Japanese one."""
+def map_z(values: list) -> list:
+    """The z the map draws for these values: the rate, or the grey 'no data' slot of the issuance scale."""
+    return drawn_z(values, ISSUANCE)
+
+
+def issuance_map(boundaries: pd.DataFrame, values: pd.DataFrame, lang: str, height: int = 520,
+                 width: int = MAP_WIDTH) -> go.Figure:
+    """Choropleth of the issuance rate on its one scale (ISSUANCE: Cividis 0–100 %, the same at every date, for
+    Osaka and Japan and on every page), no figure in grey with its own legend entry, fitted to the area's polygons;
+    English readers get the boundary credit translated beside the required Japanese one."""
     if boundaries.empty:
         return empty_figure(tr("境界データがありません", "No boundary data", lang))
-    fig = choropleth(boundaries, values, tr("交付率（%）", "Rate (%)", lang), zrange=zrange, height=height,
-                     width=width, colorbar={"ticksuffix": " %"}, lang=lang)
-    fig.update_layout(meta={"label": tr("マイナンバーカード交付率の地図", "Map of My Number card issuance rates", lang)})
+    fig = choropleth(boundaries, values, ISSUANCE.title(lang), height=height, width=width, lang=lang,
+                     scale=ISSUANCE)
+    fig.layout.meta["label"] = tr("マイナンバーカード交付率の地図", "Map of My Number card issuance rates", lang)
     return fig
 
 
@@ -123,9 +123,9 @@ def histogram_bins(frame: pd.DataFrame, width: float = BIN_WIDTH) -> pd.DataFram
                          "municipalities": [int(counts.get(i, 0)) for i in range(first, last + 1)]})
 
 
-def distribution_figure(bins: pd.DataFrame, references: pd.DataFrame, xrange: tuple[float, float], lang: str,
-                        area_label: str) -> go.Figure:
-    """Municipalities per rate bin at the selected date, with labelled lines at the comparators' rates."""
+def distribution_figure(bins: pd.DataFrame, references: pd.DataFrame, lang: str, area_label: str) -> go.Figure:
+    """Municipalities per rate bin at the selected date, the axis fitted to the bins in use (and the comparators),
+    with a line at each comparator's rate named in the legend (never a label over the bars)."""
     if bins.empty or bins["municipalities"].sum() == 0:
         return empty_figure(tr("この時点の市町村データがありません", "No municipal data at this date", lang))
     unit = tr("市町村", "municipalities", lang)
@@ -137,18 +137,26 @@ def distribution_figure(bins: pd.DataFrame, references: pd.DataFrame, xrange: tu
         hovertemplate=("%{customdata[0]:.0f}–%{customdata[1]:.0f} %: %{y} " + unit + "<extra></extra>"),
         showlegend=False,
     ))
-    refs = references.dropna(subset=["rate_pct"]).sort_values("rate_pct")
-    for i, row in enumerate(refs.itertuples()):
+    refs = references.dropna(subset=["rate_pct"]).sort_values("rate_pct", ascending=False)
+    for row in refs.itertuples():
         style = GEO_STYLE.get(row.geo_code, {"color": "#333", "dash": "dash"})
-        higher = i == len(refs) - 1 and len(refs) > 1
-        fig.add_vline(x=row.rate_pct, line={"color": style["color"], "dash": style["dash"], "width": 3},
-                      annotation={"text": f"{geo_name(row.geo_code, lang)} {row.rate_pct:.1f} %",
-                                  "font": {"size": 11, "color": "#222"}, "bgcolor": "rgba(255,255,255,0.85)",
-                                  "xanchor": "left" if higher else "right", "yanchor": "top",
-                                  "y": 1.0 if higher else 0.88, "yref": "paper"})
-    fig.update_xaxes(title_text=tr("交付率（%）", "Issuance rate (%)", lang), range=list(xrange))
+        fig.add_shape(type="line", x0=row.rate_pct, x1=row.rate_pct, y0=0, y1=1, yref="paper",
+                      line={"color": style["color"], "dash": style["dash"], "width": 3}, showlegend=True,
+                      name=f"{geo_name(row.geo_code, lang)} {row.rate_pct:.1f} %")
+    fig.update_xaxes(title_text=tr("交付率（%）", "Issuance rate (%)", lang), range=fitted_range(bins, refs),
+                     ticksuffix=" %")
     fig.update_yaxes(title_text=tr("市町村数", "Municipalities", lang), rangemode="tozero")
-    return base_layout(fig, 380)
+    base_layout(fig, 380)
+    fig.update_layout(legend={"title": {"text": tr("縦線", "Lines", lang)}})
+    return fig
+
+
+def fitted_range(bins: pd.DataFrame, refs: pd.DataFrame) -> list[float]:
+    """The x axis of the histogram: the bins in use and the comparators' rates, half a bin either side (a 0–100
+    axis would squeeze the bars into a corner; the map and its colour bar keep the whole 0–100 % scale)."""
+    lo = min([float(bins["bin_start"].min()), *refs["rate_pct"].tolist()])
+    hi = max([float(bins["bin_end"].max()), *refs["rate_pct"].tolist()])
+    return [max(0.0, lo - BIN_WIDTH / 2), min(100.0, hi + BIN_WIDTH / 2)]
 
 
 def summary_text(trend: pd.DataFrame, date: str, lang: str) -> str:

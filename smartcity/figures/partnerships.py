@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from smartcity.citations import cite_rows, date_words
 from smartcity.figures import maps
 from smartcity.figures.common import OKABE_ITO, base_layout, empty_figure
 from smartcity.i18n import tr
@@ -109,38 +110,16 @@ def period_label(start, end, lang: str) -> str:
     return f"{'' if _missing(start) else start}{tr('〜', ' to ', lang)}{'' if _missing(end) else end}"
 
 
-def _lines(group: pd.DataFrame) -> tuple[str, int]:
-    lines = sorted({int(v) for v in group["source_line"].dropna()})
-    if not lines:
-        return "", 0
-    where = (f"{lines[0]}" if len(lines) == 1 else
-             ", ".join(map(str, lines)) if len(lines) <= 4 else f"{lines[0]}–{lines[-1]}")
-    return where, len(lines)
-
-
 def source_texts(frame: pd.DataFrame) -> tuple[str, str]:
-    """The source of a chart in both languages: each document's title and file, then its sections with the
-    lines used."""
+    """The source of a chart in both languages: each document once with the sections used (smartcity.citations)."""
     if frame.empty:
         return "—", "—"
-    ja, en = [], []
-    for doc, by_doc in frame.groupby("source_doc", sort=False, dropna=False):
-        title_ja = by_doc["doc_title_ja"].iloc[0] if "doc_title_ja" in by_doc else None
-        title_en = by_doc["doc_title_en"].iloc[0] if "doc_title_en" in by_doc else None
-        sec_ja, sec_en = [], []
-        for section, group in by_doc.groupby("source_section", sort=False, dropna=False):
-            where, n = _lines(group)
-            sec_ja.append(f"「{section}」{where}行" if where else f"「{section}」")
-            sec_en.append(f"「{section}」 line{'s' if n > 1 else ''} {where}" if where else f"「{section}」")
-        ja.append(f"{'' if _missing(title_ja) else f'『{title_ja}』'}（{doc}）" + "、".join(sec_ja))
-        en.append(f"{'' if _missing(title_en) else f'“{title_en}” '}({doc}): " + ", ".join(sec_en))
-    return "；".join(ja), "; ".join(en)
+    return cite_rows(frame, "ja") or "—", cite_rows(frame, "en") or "—"
 
 
 def source_ref(row, lang: str) -> str:
-    """One row's source for a table cell: file, section and line."""
-    return tr(f"{row.source_doc}「{row.source_section}」{row.source_line}行",
-              f"{row.source_doc}, 「{row.source_section}」, line {row.source_line}", lang)
+    """One row's source for a table cell: its document and section."""
+    return getattr(row, "citation_en" if lang == "en" else "citation_ja", None) or "—"
 
 
 # ---------------------------------------------------------------- OSPF membership
@@ -195,17 +174,15 @@ def membership_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 # ---------------------------------------------------------------- OSPF events
 
 def period_text(period: pd.Series | dict, lang: str) -> str:
-    """Label of an event table: its as-of date, or its document and date when the table gives none."""
+    """Label of an event table: its as-of date, or the date of its document when the table gives none."""
     get = period.get
+    doc_when = date_words(get("document_date"), lang)
     if not _missing(get("as_of_date")):
-        return tr(f"{date_label(get('as_of_date'), 'ja')}時点の累計（資料{str(get('source_doc'))[:3]}）",
-                  f"Totals as of {date_label(get('as_of_date'), 'en')} (document {str(get('source_doc'))[:3]})", lang)
-    doc_date = get("document_date")
-    when_ja = f"{date_label(doc_date, 'ja').split('（')[0]}頃の資料" if not _missing(doc_date) else "資料"
-    when_en = f"c. {date_label(doc_date, 'en').split(' (')[0]}" if not _missing(doc_date) else "date unknown"
+        return tr(f"{date_label(get('as_of_date'), 'ja')}時点の累計（{doc_when}の資料）",
+                  f"Totals as of {date_label(get('as_of_date'), 'en')} (document of {doc_when})", lang)
     partial_ja, partial_en = ("・一部のみ掲載", ", partial list") if get("is_partial") else ("", "")
-    return tr(f"資料{str(get('source_doc'))[:3]}（{when_ja}{partial_ja}・時点の記載なし）",
-              f"Document {str(get('source_doc'))[:3]} ({when_en}{partial_en}; as-of date not stated)", lang)
+    return tr(f"{doc_when}の資料（時点の記載なし{partial_ja}）",
+              f"Document of {doc_when} (as-of date not stated{partial_en})", lang)
 
 
 def participants_text(value, cumulative: bool, approx: bool, lang: str) -> str:
@@ -505,17 +482,16 @@ def area_entry_text(row, lang: str, with_area: bool = True) -> str:
     if row.programme == "smart_senior_life":
         phase = row.phase_ja if lang == "ja" else _phase_en(row.phase_ja)
         tablets = ("" if _missing(row.tablets_lent) else
-                   tr(f"、貸出 {int(row.tablets_lent):,}台（期の合計）", f", {int(row.tablets_lent):,} tablets lent "
-                      "(phase total)", lang))
+                   tr(f"、期の合計で貸出 {int(row.tablets_lent):,}台", f", {int(row.tablets_lent):,} tablets lent "
+                      "in the phase", lang))
         return tr(f"スマートシニアライフ {phase}（{dates}、{fiscal_year_label(row.fiscal_year, 'ja')}開始{tablets}）",
                   f"Smart senior life {phase} ({dates}, starting {fiscal_year_label(row.fiscal_year, 'en')}"
                   f"{tablets})", lang)
     kind_ja, kind_en = AI_KIND.get(row.kind, (row.kind, row.kind))
     title = row.title_en if lang == "en" and not _missing(row.title_en) else row.title_ja
     extra = [fiscal_year_label(row.fiscal_year, lang)] + ([dates] if dates else [])
-    if with_area and lang == "ja" and not _missing(row.area_ja):
-        extra.append(f"エリア：{row.area_ja}")
-    return tr(f"AIオンデマンド交通・{kind_ja}：{title}（{'、'.join(extra)}）",
+    area = (f"　エリア：{row.area_ja}" if with_area and lang == "ja" and not _missing(row.area_ja) else "")
+    return tr(f"AIオンデマンド交通・{kind_ja}：{title}（{'、'.join(extra)}）{area}",
               f"AI on-demand transport, {kind_en}: {title} ({', '.join(extra)})", lang)
 
 
@@ -666,7 +642,7 @@ def fund_facts(frame: pd.DataFrame, lang: str) -> list[dict]:
                      tr("数値・日付の記載なし", "no figure or date given", lang))
             rank = 2
         facts.append({"item_id": r.item_id, "item": r.item_en if lang == "en" else r.item_ja, "value": value,
-                      "source": tr(f"{r.source_doc} {r.source_line}行", f"{r.source_doc}, line {r.source_line}", lang),
+                      "source": source_ref(r, lang),
                       "rank": rank, "line": r.source_line})
     order = {k: i for i, k in enumerate(FUND_ORDER)}
     return sorted(facts, key=lambda f: (f["rank"], order.get(f["item_id"], len(order)), f["line"]))

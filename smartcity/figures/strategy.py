@@ -100,10 +100,9 @@ def timeline(milestones: pd.DataFrame, highlights: pd.DataFrame, lang: str, sour
         title = pts["title_en" if lang == "en" else "title_ja"]
         when = pts["when_en" if lang == "en" else "when_ja"]
         placed = pts["placed_en" if lang == "en" else "placed_ja"]
-        doc = pts["doc_title_en" if lang == "en" else "doc_title_ja"].fillna(pts["source_doc"])
+        doc = pts["citation_en" if lang == "en" else "citation_ja"]
         hover = [f"<b>{_esc(t)}</b><br>{_esc(w)}" + (f"<br><i>{_esc(p)}</i>" if p else "") +
-                 f"<br>{_t('出典', 'Source', lang)}: {_esc(d)} ({_t('行', 'line', lang)} {line})"
-                 for t, w, p, d, line in zip(title, when, placed, doc, pts["source_line"])]
+                 f"<br>{_t('出典：', 'Source: ', lang)}{_esc(d)}" for t, w, p, d in zip(title, when, placed, doc)]
         style = KIND_STYLE[kind]
         fig.add_trace(go.Scatter(
             x=pts["x"], y=[lanes[kind] + o for o in lane_offsets(pts["x"])], mode="markers",

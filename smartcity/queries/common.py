@@ -21,3 +21,13 @@ def boundaries(db: Path, layer: str) -> pd.DataFrame:
 def sources(db: Path) -> pd.DataFrame:
     """The external sources with publisher, licence and required credit."""
     return query(db, "sources")
+
+
+def source_updates(db: Path) -> pd.DataFrame:
+    """Per source: update frequency and the date of its newest data loaded."""
+    return query(db, "source_updates")
+
+
+def build_history(db: Path, limit: int = 200) -> pd.DataFrame:
+    """What changed at each build, newest first (at most `limit` rows)."""
+    return query(db, "build_history", {"limit": int(limit)})

@@ -1,2 +1,3 @@
 -- The seed documents the reference tables are transcribed from.
-SELECT source_doc, title_ja, title_en, document_date, kind, note FROM documents ORDER BY source_doc;
+SELECT source_doc, title_ja, title_en, publisher_ja, publisher_en, document_date, kind, note FROM documents
+ORDER BY source_doc;

@@ -1,6 +1,11 @@
--- Targets and deadlines quoted verbatim from the strategy documents, with document, section and line.
-SELECT t.target_id, t.topic, t.quote_ja, t.target_value, t.target_unit, t.target_date, t.note, t.source_doc,
-       t.source_section, t.source_line, d.title_ja AS doc_title_ja, d.title_en AS doc_title_en
-FROM strategy_targets t
-LEFT JOIN documents d ON d.source_doc = t.source_doc
-ORDER BY t.rowid;
+-- Targets and deadlines quoted verbatim from the strategy documents (the gateway adds each one's citation). A quoted
+-- target whose date the document does not give shows the date the KPI targets assume for it, marked as assumed, with
+-- the reason (data/kpi/targets.csv, matched on the same document line): one assumption, the same on both pages.
+SELECT s.target_id, s.topic_ja, s.topic_en, s.quote_ja, s.target_value, s.target_unit_ja, s.target_unit_en,
+       coalesce(s.target_date, CAST(k.target_date AS VARCHAR)) AS target_date,
+       CASE WHEN s.target_date IS NULL AND k.target_date IS NOT NULL THEN 'assumption' ELSE 'quotation' END AS date_basis,
+       k.date_assumption_ja, k.date_assumption_en, s.note, s.source_doc, s.source_section, s.source_line
+FROM strategy_targets s
+LEFT JOIN target k ON k.source_doc = s.source_doc AND k.source_line = s.source_line AND k.basis = 'quotation'
+                  AND k.date_basis = 'assumption'
+ORDER BY s.rowid;
