@@ -123,9 +123,9 @@ def test_not_handled_is_its_own_class_not_zero():
     assert "取扱いなし・報告なし" in frame.set_index("geo_code").loc["27383", "label"]
     labels = [label for label, _ in fdx.classes(PROC, "ja")]
     assert labels[0] == "取扱いなし・報告なし" and labels[1] == "0 %"
-    settings = fdx.colour_settings(PROC, "en")
-    assert settings["colorbar"]["ticktext"][0].replace("<br>", " ").startswith("not handled")
-    assert settings["colorscale"][0][1] == fdx.NOT_REPORTED
+    key = fdx.scale(PROC)  # categorical: a legend entry per class, not handled in grey
+    assert key.categorical and key.missing_en.startswith("not handled") and key.missing_ja == "取扱いなし・報告なし"
+    assert [c.ja for c in key.categories][:2] == ["0 %", "0 %超〜25 %未満"]
     assert "2024年7月12日更新" in frame["basis"][0]
 
 
@@ -205,7 +205,7 @@ def test_map_with_a_procedure_and_japan(fixture_app):
         page = layout_of("municipalities", measure="proc:library_reservation")
     fig = find(page, "muni-map-graph").figure
     assert len(fig.data[0].z) == 43 and set(fig.data[0].z) <= set(range(6))
-    assert "取扱いなし" in " ".join(fig.data[0].colorbar.ticktext).replace("<br>", "")
+    assert any("取扱いなし" in (t.name or "") for t in fig.data)  # its own grey legend entry
     assert find(page, "muni-measure").value == "proc" and find(page, "muni-procedure").value == "library_reservation"
     text = page_text(page)
     assert "2024年7月12日更新" in text and "基準日" in text and "国土数値情報" in text
@@ -215,7 +215,7 @@ def test_map_with_a_procedure_and_japan(fixture_app):
         page = layout_of("municipalities", measure="dx:ai_adopted", area="japan", lang="en")
     fig = find(page, "muni-map-graph").figure
     assert len(fig.data[0].locations) == 54 and find(page, "muni-area").value == "japan"
-    assert "not surveyed" in " ".join(fig.data[0].colorbar.ticktext)
+    assert any("not surveyed" in (t.name or "") for t in fig.data)
 
 
 @pytest.mark.parametrize("query, expected", [

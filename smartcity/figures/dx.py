@@ -5,6 +5,7 @@ Osaka, Tokyo and Japan, the Osaka matrix, and one municipality's DX profile and 
 Pure builders: DataFrames in, figures or DataFrames out (no I/O, no Dash)."""
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pandas as pd
@@ -423,9 +424,10 @@ def procedure_comparison_figure(comp: pd.DataFrame, self_name: str, lang: str, h
                                      "⊘ not handled / not reported here (not 0 %)", lang)))
     two_lines = any("<br>" in str(y) for t in fig.data for y in (t.y or []))
     base_layout(fig, height=170 + (30 if two_lines else 19) * len(comp))  # a row holds its label's lines
-    # the legend at the figure's top (Plotly reserves its rows, however many a phone needs), the panel titles below
-    fig.update_layout(margin={"l": 16, "r": 24, "t": 64, "b": 48}, hovermode="closest",
-                      legend={"xref": "container", "yref": "container", "x": 0, "y": 1, "yanchor": "top",
+    # the legend at the figure's foot (Plotly reserves its rows, however many a phone needs, under the axis it
+    # pushes); the top margin is the first panel's title's
+    fig.update_layout(margin={"l": 16, "r": 24, "t": 52, "b": 48}, hovermode="closest",
+                      legend={"xref": "container", "yref": "container", "x": 0, "y": 0, "yanchor": "bottom",
                               "traceorder": "normal"})
     fig.update_xaxes(range=[-2, 102], ticksuffix=" %", tickvals=[0, 25, 50, 75, 100], showticklabels=True)
     fig.update_xaxes(title_text=tr("オンライン申請率（％）", "Online application rate (%)", lang), row=len(groups), col=1)
@@ -436,13 +438,18 @@ def procedure_comparison_figure(comp: pd.DataFrame, self_name: str, lang: str, h
 
 def _axis_labels(part: pd.DataFrame, width: int, lines: int = 1, lang: str = "ja") -> list[str]:
     """Procedure names cut to `lines` lines of `width` characters (the full name is in the hover and the table),
-    '⊘' for not handled; names that would read the same get a line more, then all of theirs (a category axis would
-    merge them)."""
+    '⊘' for not handled; names that would still read the same (a category axis would merge them) show, after their
+    first line, where they differ: '受給資格者の申出による学<br>…の変更の申出'."""
     names = [name(r, lang) for r in part.itertuples()]
     labels = [_cut(n, width, lines) for n in names]
-    for lines in (lines + 1, 99):
-        same = pd.Series(labels).duplicated(keep=False).tolist()
-        labels = [_cut(n, width, lines) if dup else label for n, label, dup in zip(names, labels, same)]
+    same = pd.Series(labels).duplicated(keep=False)
+    for label in set(pd.Series(labels)[same]):
+        group = [i for i, lab in enumerate(labels) if lab == label]
+        prefix = os.path.commonprefix([names[i] for i in group])
+        start = prefix.rfind(" ") + 1 if " " in prefix else max(len(prefix) - 2, 0)  # from a word, or 2 characters
+        for i in group:
+            rest = names[i][start:]
+            labels[i] = _cut(names[i], width, 1) + "<br>…" + rest[:width] + ("…" if len(rest) > width else "")
     return [label + ("" if r.reported else " ⊘") for label, r in zip(labels, part.itertuples())]
 
 
