@@ -186,6 +186,11 @@ def _chart_source(db, r, obs: pd.DataFrame, lang: str) -> str:
     return text
 
 
+def _publisher(src, lang: str) -> str:
+    """An open-data row's source in a table cell: its publisher alone (the full credit is under the chart)."""
+    return str(src["publisher_en" if lang == "en" else "publisher_ja"]).split(";")[0].strip()
+
+
 def _row_citations(db, obs: pd.DataFrame, lang: str) -> list[str]:
     """Each observation's source for the table: its document and section, or its open-data source's title."""
     src = _open_sources(db)
@@ -195,7 +200,7 @@ def _row_citations(db, obs: pd.DataFrame, lang: str) -> list[str]:
         if isinstance(text, str):
             out.append(text)
         else:
-            out.append(citations.open_data(src.loc[sid], lang, with_credit=False) if sid in src.index else sid)
+            out.append(_publisher(src.loc[sid], lang) if sid in src.index else sid)
     return out
 
 
