@@ -174,7 +174,7 @@ def test_layout_in_english_for_japan_lists_municipalities_without_geometry(full_
     assert "My Number card issuance" in text and "Issuance rate at 2020-01-20" in text
     assert "11 municipalities have no geometry" in text and "利島村 (Tokyo)" in text
     figure = find(page, "mn-map-graph").figure
-    assert len(figure.data[0].geojson["features"]) == 1730 and figure.data[0].zmax == 90
+    assert len(figure.data[0].geojson["features"]) == 1730 and figure.data[0].zmax == 100  # the one 0-100 % scale
     assert find(page, "mn-trend-graph").figure.layout.yaxis.title.text == "Issuance rate (%)"
     assert len(find(page, {"type": "twin-grid", "chart": "mn-map"}).rowData) == 1741
 
