@@ -358,8 +358,12 @@ GD = plot("muni-map-graph")
 
 
 def map_state(driver) -> dict:
-    """The map's z values, locations, colour-bar title and feature count as drawn (Plotly's full data)."""
-    return full_data(driver, "muni-map-graph")[0]
+    """The map's z values, locations and feature count as drawn (Plotly's full data), with the key's title: the
+    colour bar's (a continuous measure, drawn on a key trace) or the legend's (categories)."""
+    traces = full_data(driver, "muni-map-graph")
+    legend = driver.execute_script(f"const l = {GD}._fullLayout.legend; return l && l.title ? l.title.text : null;")
+    bars = [t["title"] for t in traces if t["title"]]
+    return {**traces[0], "title": (bars[0] if bars else legend or "").replace("<br>", " ")}
 
 
 @pytest.mark.browser

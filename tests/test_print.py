@@ -135,7 +135,7 @@ def test_footer_without_a_database_falls_back_silently(dash_app, tmp_path):
     from helpers import without_database
     with without_database(dash_app, tmp_path), dash_app.server.test_request_context("/"):
         footer = navigation("/", "")[3]
-    assert footer[0] is None and "DuckDB" in page_text(footer[2])
+    assert footer[0] is None and "公開データと戦略文書" in page_text(footer[2])
     broken = tmp_path / "broken.duckdb"
     broken.write_text("not a database")
     saved = dash_app.server.config["SMARTCITY_DB"]
@@ -274,8 +274,9 @@ def wait_file(folder: Path, name: str, timeout: float = 40) -> Path:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("path", "marker", "card", "stem"), [
-    ("/kpi/mynumber_card_issuance_rate", "kpi-page", "kpi-ts-card", "trend_and_target"),
-    ("/mynumber", "mn-page", "mn-map-card", "issuance_rate_by_municipality"),  # a MapLibre map (WebGL)
+    # the file names say what, where and as of when (the fixture's newest snapshot is 2022-09-30)
+    ("/kpi/mynumber_card_issuance_rate", "kpi-page", "kpi-ts-card", "mynumber_card_issuance_rate_27000_2022-09-30"),
+    ("/mynumber", "mn-page", "mn-map-card", "mynumber_issuance_osaka_2022-09-30"),  # a MapLibre map (WebGL)
 ])
 def test_chart_picture_and_named_downloads(chrome, server_url, path, marker, card, stem):
     chrome.get(server_url + path)
