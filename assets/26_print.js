@@ -46,7 +46,10 @@ window.dash_clientside.smartcity = Object.assign(window.dash_clientside.smartcit
       if (!box || !full || !full.width || !full.height || !box.clientWidth) return;
       // as wide as the paper allows, and never taller than a sheet leaves beside the chart's title and source: a
       // chart is never split across sheets
-      const zoom = Math.min(1, box.clientWidth / full.width, MAX_CHART_HEIGHT / full.height);
+      // (a report's chart card may ask for less: data-print-mm on its figure block)
+      const figure = gd.closest('[data-print-mm]');
+      const tallest = figure ? Number(figure.dataset.printMm) * 96 / 25.4 : MAX_CHART_HEIGHT;
+      const zoom = Math.min(1, box.clientWidth / full.width, tallest / full.height);
       if (zoom >= 1) return;
       box.style.zoom = String(zoom);
       box.dataset.printZoom = '1';
@@ -139,15 +142,96 @@ window.dash_clientside.smartcity = Object.assign(window.dash_clientside.smartcit
             nowrap: widths.map(function (w) { return w <= NOWRAP_EM; }), halves: halves};
   }
 
+  /* A fiscal year (April to March) of an ISO date: '2023-03-31' is in 2022. */
+  function fiscalYear(day) {
+    const y = Number(String(day).slice(0, 4)), m = Number(String(day).slice(5, 7));
+    return m >= 4 ? y : y - 1;
+  }
+
+  /* A long series prints as a summary: per group (e.g. area), the newest row of each fiscal year and the newest row
+     of all, in the grid's order. `rule` is {date: field, group: field}. */
+  function yearEnds(rows, rule) {
+    const keep = {};
+    rows.forEach(function (r, i) {
+      const day = r[rule.date];
+      if (day == null || day === '') return;
+      const group = rule.group ? String(r[rule.group]) : '';
+      const key = group + '|' + fiscalYear(day);
+      if (!(key in keep) || String(day) > String(rows[keep[key]][rule.date])) keep[key] = i;
+    });
+    const chosen = new Set(Object.values(keep));
+    return rows.filter(function (r, i) { return chosen.has(i); });
+  }
+
+  /* The rows a twin prints: all, each fiscal year's newest ({date, group}) or those with a value ({present}). */
+  function printedRows(rows, rule) {
+    if (!rule) return rows;
+    if (rule.present) return rows.filter(function (r) { return r[rule.present] != null && r[rule.present] !== ''; });
+    if (rule.near) {  // the first row and `rows` rows either side of the marked one (a ranking around "this one")
+      const at = rows.findIndex(function (r) { return r[rule.near] != null && r[rule.near] !== ''; });
+      return at < 0 ? rows : rows.filter(function (r, i) { return i === 0 || Math.abs(i - at) <= rule.rows; });
+    }
+    return yearEnds(rows, rule);
+  }
+
+  function summaryNote(rule, shown, all, en) {
+    const n = all.toLocaleString('en-US');
+    const what = rule.near
+      ? (en ? 'the first row and the ' + rule.rows + ' rows either side of the marked one'
+            : '先頭の行と、印の付いた行の前後 ' + rule.rows + ' 行')
+      : rule.present
+        ? (en ? 'the rows with a value' : '値のある行')
+        : (en ? 'the latest value of each fiscal year (April to March)' : '各年度（4月〜翌3月）の最新値');
+    return en
+      ? 'Printed: ' + what + ', ' + shown + ' of ' + n + ' rows; every row is in the table on screen and the ' +
+        'CSV / Excel download.'
+      : '印刷しているのは' + what + 'です（全 ' + n + ' 行のうち ' + shown + ' 行）。全行は画面の表と CSV / Excel で確認できます。';
+  }
+
+  /* A year-end summary of one value for a few groups as one row per date, one column per group ({pivot: value
+     field, label: the field naming the group}): three areas' rates side by side instead of three runs of rows. */
+  function pivotTable(rows, cols, rule) {
+    const byField = {};
+    cols.forEach(function (c) { byField[c.field] = c; });
+    const value = byField[rule.pivot], day = byField[rule.date];
+    const spec = formatOf(value);
+    const groups = [], labels = {}, cells = {};
+    rows.forEach(function (r) {
+      const g = String(r[rule.group]);
+      if (!(g in labels)) { groups.push(g); labels[g] = String(r[rule.label] == null ? g : r[rule.label]); }
+      cells[r[rule.date] + '|' + g] = formatted(r[rule.pivot], spec);
+    });
+    const days = Array.from(new Set(rows.map(function (r) { return String(r[rule.date]); }))).sort();
+    const head = el('Thead', {}, el('Tr', {}, [el('Th', {scope: 'col'}, day.headerName || day.field)].concat(
+      groups.map(function (g) { return el('Th', {scope: 'col', className: 'num'}, labels[g]); }))));
+    const body = el('Tbody', {}, days.map(function (d) {
+      return el('Tr', {}, [el('Td', {className: 'nw'}, d)].concat(groups.map(function (g) {
+        return el('Td', {className: 'num'}, cells[d + '|' + g] || '');
+      })));
+    }));
+    return [el('P', {className: 'twin-print-same'}, value.headerName || value.field),
+            el('Table', {className: 'twin-print-table'}, [head, body])];
+  }
+
   return {
     /* Clientside callback: the print-only copy of a table twin, every row (up to MAX_ROWS), formatted as on screen.
        A column with the same value on every row is said once above the table; a narrow long table prints in two
-       halves side by side. */
+       halves side by side; a twin whose meta has `print_rows` prints a part and says so: each fiscal year's newest
+       row ({date, group}), the rows with a value ({present}) or the first row and the rows around a marked one
+       ({near, rows}), without the columns in `omit`; a year-end summary with `pivot` prints one value per area in
+       columns. */
     printTable: function (rowData, columnDefs, meta) {
-      const rows = rowData || [];
-      const cols = (columnDefs || []).filter(function (c) { return c && c.field && !c.hide; });
+      const all = rowData || [];
+      const rule = meta && meta.print_rows;
+      const rows = printedRows(all, rule);
+      const omit = (rule && rule.omit) || [];  // columns that say nothing more on paper (e.g. a value in words)
+      const cols = (columnDefs || []).filter(function (c) { return c && c.field && !c.hide && omit.indexOf(c.field) < 0; });
       if (!cols.length) return null;
       const en = meta && meta.lang === 'en';
+      if (rule && rule.pivot) {
+        return [el('P', {className: 'twin-print-cap'}, summaryNote(rule, rows.length, all.length, en))]
+          .concat(pivotTable(rows, (columnDefs || []).filter(function (c) { return c && c.field; }), rule));
+      }
       const specs = cols.map(formatOf);
       const texts = rows.slice(0, MAX_ROWS).map(function (r) {
         return cols.map(function (c, i) { return formatted(r[c.field], specs[i]); });
@@ -179,6 +263,9 @@ window.dash_clientside.smartcity = Object.assign(window.dash_clientside.smartcit
       }
       const table = el('Table', {className: 'twin-print-table'}, [head, body]);
       out.push(plan.halves ? el('Div', {className: 'twin-print-halves'}, table) : table);
+      if (rule && rows.length < all.length) {
+        out.unshift(el('P', {className: 'twin-print-cap'}, summaryNote(rule, rows.length, all.length, en)));
+      }
       if (rows.length > MAX_ROWS) {
         const n = rows.length.toLocaleString('en-US');
         out.push(el('P', {className: 'twin-print-cap'}, en

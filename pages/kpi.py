@@ -11,7 +11,7 @@ from dash import Input, Output, State, dcc, html
 
 from smartcity import citations, urlstate
 from smartcity.components import (Col, chart_card, grid_id, meta_id, missing, no_database, page_header, rows,
-                                  status_badge, twin_meta)
+                                  status_badge, twin_meta, year_ends)
 from smartcity.figures.kpi import assessment_facts, geo_options, timeseries, unit_label, value_text
 from smartcity.format import STALE, as_of_words, next_update, target_date_words
 from smartcity.i18n import bi, lang_of, tr
@@ -25,6 +25,8 @@ PREFIX = "kpi"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CHART = f"{PREFIX}-ts"
 TITLE = ("推移と目標", "Trend and target")
+PRINT_ROWS = year_ends("period_end", "geo_code")  # on paper, each area's newest value of each fiscal year
+PRINT_MM = 105  # the chart's printed height: status, chart and table on two A4 sheets
 COMPARATORS = ("00000", "13000")  # Japan and Tokyo, drawn beside the chosen geography when they have observations
 FREQUENCY = {"annual": ("年次", "annual"), "monthly": ("月次", "monthly"), "irregular": ("不定期", "irregular")}
 NUMBER = ",.4~f"  # thousands separated, at most four decimals (the table twin's numbers)
@@ -79,7 +81,7 @@ def layout(indicator_id: str | None = None, lang: str | None = None, geo: str | 
     card = chart_card(CHART, *TITLE, figure, frame, columns(r.unit, r.unit_ja),
                       _chart_source(db, r, frame, "ja"), _chart_source(db, r, frame, "en"), lang,
                       note=_chart_note(geos, geo, lang), filename=f"{r.indicator_id}_{geo}",
-                      as_of=_latest(frame, geo))
+                      as_of=_latest(frame, geo), print_rows=PRINT_ROWS, print_mm=PRINT_MM)
     body = dbc.Row([
         dbc.Col([html.H2(tr("推移", "Trend", lang), className="visually-hidden"), _geo_control(geos, geo, lang), card,
                  _card("kpi-source-card", "出典", "Source", html.Div(sources, id=f"{PREFIX}-obs-sources"), lang)],
@@ -223,7 +225,8 @@ def update_geography(geo, indicator_id, lang):
         return (dash.no_update,) * 8
     figure, frame, sources = _chart_parts(db, r, geo, lang)
     src_ja, src_en = _chart_source(db, r, frame, "ja"), _chart_source(db, r, frame, "en")
-    meta = twin_meta(CHART, *TITLE, src_ja, src_en, lang, _latest(frame, geo), f"{r.indicator_id}_{geo}", True)
+    meta = twin_meta(CHART, *TITLE, src_ja, src_en, lang, _latest(frame, geo), f"{r.indicator_id}_{geo}", True,
+                     PRINT_ROWS)
     return (figure, rows(frame, columns(r.unit, r.unit_ja)), _assessment_panel(db, r, geo, lang),
             _target_panel(db, r, geo, lang), sources, meta, meta["as_of_text"],
             [html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang)])

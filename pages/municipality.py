@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from smartcity import citations
-from smartcity.components import Col, chart_card, missing, no_database, table_twin
+from smartcity.components import Col, around_mark, chart_card, missing, no_database, table_twin, with_values, year_ends
 from smartcity.figures import dx as fdx
 from smartcity.figures import municipal as fm
 from smartcity.format import date
@@ -113,7 +113,8 @@ def layout(code: str | None = None, lang: str | None = None, **_query) -> html.D
                    note=tr("交付率＝交付枚数÷人口（住民基本台帳）。太い実線がこの市町村、破線・点線などが比較対象です。",
                            "Rate = cards issued ÷ population (resident register). The thick solid line is this "
                            "municipality; the comparators differ by dash and marker.", lang),
-                   filename=f"mynumber_issuance_{code}", as_of=_last(series, "period_end")), lg=8),
+                   filename=f"mynumber_issuance_{code}", as_of=_last(series, "period_end"),
+                   print_rows=year_ends("snapshot", "geo_code", pivot=("rate", "name")), print_mm=62), lg=8),
                  dbc.Col(dx_parts["holding"], lg=4)]),
         _peers_card(p, peers, mn_source_ja, mn_source_en, lang),
         dx_parts["profile"],
@@ -191,7 +192,8 @@ def _peers_card(p, peers: pd.DataFrame, source_ja: str, source_en: str, lang: st
                    note=tr("箱ひげ図は中央値と四分位範囲、○は各団体、★がこの市町村です。順位は交付率の高い順（同率は同順位）。",
                            "The box shows the median and quartiles, each circle one municipality, the star this one. "
                            "Rank 1 is the highest rate (ties share a rank).", lang),
-                   filename=f"mynumber_issuance_peers_{p.geo_code}", as_of=_last(peers, "snapshot_date")),
+                   filename=f"mynumber_issuance_peers_{p.geo_code}", as_of=_last(peers, "snapshot_date"),
+                   print_chart=False, print_rows=around_mark("self", 4)),  # on paper: the sentence and the ranks
     ])
 
 
@@ -214,11 +216,14 @@ def _programmes_card(p, involved: pd.DataFrame, lang: str) -> dbc.Card:
                           "" if not r.area or r.area in r.title else (f"（{r.area}）" if lang == "ja" else f" ({r.area})"),
                           html.Span(f" {r.period}・{r.stage}" if lang == "ja" else f" · {r.period} · {r.stage}",
                                     className="text-body-secondary"),
-                          html.Div(citations.source_line(r.source, lang), className="small text-body-secondary")],
+                          html.Div(citations.source_line(r.source, lang), className="small text-body-secondary "
+                                   "screen-only")],
                          className="mb-2")
                  for r in table.itertuples()]
         body = [html.P(intro, className="small", id=f"{PREFIX}-programmes-intro"),
                 html.Ul(items, className="small", id=f"{PREFIX}-programmes-list") if items else None,
+                html.P([html.Strong(tr("出典：", "Sources: ", lang)), citations.cite_rows(involved, lang)],
+                       className="small text-body-secondary print-only") if items else None,  # each once on paper
                 html.Details([html.Summary(tr("表とダウンロード", "Table and download", lang)),
                               table_twin(PROGRAMMES_KEY, table, PROGRAMME_COLUMNS, lang,
                                          filename=f"strategy_programmes_{p.geo_code}",
@@ -318,7 +323,8 @@ def _dx_parts(db, code: str, p, lang: str) -> dict:
                 f"Online application rate = share of applications made online. {handled} of the {len(comp)} "
                 "procedures have a value. '⊘' marks a procedure not handled / not reported here: it is not 0 % "
                 "(no star is drawn). Medians are over the municipalities with a value. " + peers_text, lang),
-        filename=f"online_application_rates_{code}", as_of=release)
+        filename=f"online_application_rates_{code}", as_of=release,
+        print_chart=False, print_rows=with_values("rate", omit=("shown",)))  # 52 rows: a table reads better
     return {"holding": holding_card, "profile": profile, "procs": procs}
 
 

@@ -89,14 +89,38 @@ def meta_id(key: str) -> dict:
 
 
 def twin_meta(key: str, title_ja: str | None, title_en: str | None, source_ja: str | None, source_en: str | None,
-              lang: str, as_of=None, filename: str | None = None, graph: bool = False) -> dict:
+              lang: str, as_of=None, filename: str | None = None, graph: bool = False,
+              print_rows: dict | None = None) -> dict:
     """What the downloads of a twin say about themselves: titles, source, the data's date, the file-name stem (from
-    `filename`, else the English title, else the key; plus the date) and the graph to draw for the PNG."""
+    `filename`, else the English title, else the key; plus the date), the graph to draw for the PNG and, for a long
+    series, which rows its printed copy keeps (`year_ends(...)`)."""
     day = iso_day(as_of)
     return {"title_ja": title_ja or "", "title_en": title_en or "", "source_ja": source_ja or "",
             "source_en": source_en or "", "as_of": day, "as_of_text": _as_of_text(day, lang) if day else "",
             "lang": lang, "filename": file_stem(title_en, day, filename, fallback=key),
-            "graph": f"{key}-graph" if graph else None}
+            "graph": f"{key}-graph" if graph else None, "print_rows": print_rows}
+
+
+def year_ends(date_field: str, group_field: str | None = None, omit: tuple[str, ...] = (),
+              pivot: tuple[str, str] | None = None) -> dict:
+    """A long series prints as a summary (assets/26_print.js): per `group_field`, the newest row of each fiscal year
+    by `date_field` (ISO dates), without the columns `omit`, which the printed table says; the screen and the
+    downloads keep every row. With `pivot` (value field, label field) it prints one row per date and the value of
+    each group in its own column, headed by its label."""
+    out = {"date": date_field, "group": group_field, "omit": list(omit)}
+    return out | ({"pivot": pivot[0], "label": pivot[1]} if pivot else {})
+
+
+def around_mark(field: str, rows: int) -> dict:
+    """A long ranking prints its first row and the `rows` rows either side of the one marked in `field` (this
+    municipality), which the printed table says; the screen and the downloads keep every row."""
+    return {"near": field, "rows": rows, "omit": []}
+
+
+def with_values(field: str, omit: tuple[str, ...] = ()) -> dict:
+    """A long table prints only its rows with a value in `field` (and without the columns `omit`), which the printed
+    table says; the screen and the downloads keep every row."""
+    return {"present": field, "omit": list(omit)}
 
 
 def _as_of_text(day: str, lang: str) -> str:
@@ -203,12 +227,16 @@ def _buttons(key: str, lang: str, image: bool) -> html.Div:
 
 def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame: pd.DataFrame, columns: list[Col],
                source_ja: str, source_en: str, lang: str, note=None, graph_config: dict | None = None, *,
-               filename: str | None = None, as_of=None) -> dbc.Card:
+               filename: str | None = None, as_of=None, print_rows: dict | None = None,
+               print_mm: int | None = None, print_chart: bool = True) -> dbc.Card:
     """A chart, its source and the data's date `as_of` (when given; `{key}-asof`, always there), a note (text or
     components; its element `{key}-note` is always there, empty without a note, so a callback can change it) and its
     table twin with downloads of exactly the rows shown, named `filename` (a stem; default from the English title)
-    plus the date, and a PNG of the chart with its title, source and date in the picture."""
-    meta = twin_meta(key, title_ja, title_en, source_ja, source_en, lang, as_of, filename, graph=True)
+    plus the date, and a PNG of the chart with its title, source and date in the picture. On paper the chart is at
+    most `print_mm` millimetres tall (or left off with `print_chart=False`, when its table reads better on paper),
+    and a long table prints the part `print_rows` (`year_ends(...)`, `with_values(...)`)."""
+    meta = twin_meta(key, title_ja, title_en, source_ja, source_en, lang, as_of, filename, graph=True,
+                     print_rows=print_rows)
     return dbc.Card(dbc.CardBody([
         html.Div([  # title, chart, source and date print together on one sheet
             html.H3(bi(title_ja, title_en, lang), className="h6 card-title"),
@@ -217,12 +245,12 @@ def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame:
             html.P([html.Strong(tr("出典：", "Source: ", lang)), tr(source_ja, source_en, lang)],
                    className="small text-body-secondary mb-1", id=f"{key}-source"),
             html.P(meta["as_of_text"], className="small text-body-secondary mb-1", id=f"{key}-asof"),
-        ], className="chart-figure"),
+        ], className="chart-figure", **({"data-print-mm": str(print_mm)} if print_mm else {})),
         html.P(note, className="small mb-1", id=f"{key}-note", **{"aria-live": "polite"}),
         html.Details([html.Summary(tr("表とダウンロード（グラフと同じデータ）", "Table and download (the data in the chart)",
                                       lang)),
                       _twin(key, frame, columns, lang, 12, meta)], open=True, className="small"),
-    ]), className="mb-4 chart-card", id=f"{key}-card")
+    ]), className="mb-4 chart-card" + ("" if print_chart else " print-table-only"), id=f"{key}-card")
 
 
 def register_callbacks(app: dash.Dash) -> None:

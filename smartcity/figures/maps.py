@@ -9,10 +9,9 @@ import plotly.graph_objects as go
 import shapely
 from plotly.colors import get_colorscale
 
+from smartcity import citations
 from smartcity.figures.common import FONT, NO_DATA, SEQUENTIAL, Category, Scale, wrap_text
 
-BOUNDARY_CREDIT = "出典：国土交通省国土数値情報（行政区域データ）を加工して作成"
-BOUNDARY_CREDIT_EN = "Source: MLIT National Land Numerical Information (administrative areas), processed"
 TILE = 512  # MapLibre's world is TILE * 2**zoom pixels wide
 MAX_LAT = 85.0511  # Web Mercator's limit
 MAX_ZOOM = 18.0
@@ -88,8 +87,8 @@ def extent_px(boundaries: pd.DataFrame, zoom: float) -> list[float]:
 
 
 def credit(lang: str) -> str:
-    """The boundary credit: the required Japanese line, and for English readers its translation beneath."""
-    return BOUNDARY_CREDIT + ("<br>" + BOUNDARY_CREDIT_EN if lang == "en" else "")
+    """The boundary credit written on a map (smartcity.citations says it once for every page)."""
+    return citations.boundaries(lang)
 
 
 def trace_colours(scale: Scale) -> dict:
