@@ -190,7 +190,7 @@ window.dash_clientside.smartcity = Object.assign(window.dash_clientside.smartcit
 
   /* A year-end summary of one value for a few groups as one row per date, one column per group ({pivot: value
      field, label: the field naming the group}): three areas' rates side by side instead of three runs of rows. */
-  function pivotTable(rows, cols, rule) {
+  function pivotTable(rows, cols, rule, en) {
     const byField = {};
     cols.forEach(function (c) { byField[c.field] = c; });
     const value = byField[rule.pivot], day = byField[rule.date];
@@ -209,8 +209,20 @@ window.dash_clientside.smartcity = Object.assign(window.dash_clientside.smartcit
         return el('Td', {className: 'num'}, cells[d + '|' + g] || '');
       })));
     }));
+    // the other text columns (the source, the indicator) say their distinct values once under the table
+    const used = [rule.date, rule.group, rule.label, rule.pivot].concat(rule.omit || []);
+    const notes = cols.filter(function (c) {
+      return used.indexOf(c.field) < 0 && c.type !== 'numericColumn' && !c.hide;
+    }).map(function (c) {
+      const values = Array.from(new Set(rows.map(function (r) { return r[c.field]; }).filter(function (v) {
+        return v != null && v !== '';
+      }).map(String)));
+      return values.length ? el('P', {className: 'twin-print-same'},
+                                (c.headerName || c.field) + (en ? ': ' : '：') + values.join(en ? ' / ' : ' ／ '))
+                           : null;
+    }).filter(Boolean);
     return [el('P', {className: 'twin-print-same'}, value.headerName || value.field),
-            el('Table', {className: 'twin-print-table'}, [head, body])];
+            el('Table', {className: 'twin-print-table twin-print-pivot'}, [head, body])].concat(notes);
   }
 
   return {
@@ -229,8 +241,10 @@ window.dash_clientside.smartcity = Object.assign(window.dash_clientside.smartcit
       if (!cols.length) return null;
       const en = meta && meta.lang === 'en';
       if (rule && rule.pivot) {
-        return [el('P', {className: 'twin-print-cap'}, summaryNote(rule, rows.length, all.length, en))]
-          .concat(pivotTable(rows, (columnDefs || []).filter(function (c) { return c && c.field; }), rule));
+        const note = rows.length < all.length ? [el('P', {className: 'twin-print-cap'},
+                                                      summaryNote(rule, rows.length, all.length, en))] : [];
+        return note.concat(pivotTable(rows, (columnDefs || []).filter(function (c) { return c && c.field; }), rule,
+                                      en));
       }
       const specs = cols.map(formatOf);
       const texts = rows.slice(0, MAX_ROWS).map(function (r) {

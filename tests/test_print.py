@@ -209,20 +209,19 @@ def test_every_row_is_printed_as_shown(chrome, server_url, dash_app, path, modul
         kept = expected_printed(rows, rule)
         expected = len({r[rule["date"]] for r in kept}) if rule and rule.get("pivot") else min(len(kept), 300)
         assert len(printed) - 1 == expected, key  # the header, then the rows kept
-    if module == "kpi":  # the numbers printed are the numbers the grid shows, for the rows on its first page
+    if module == "kpi":  # the numbers printed (areas side by side) are the numbers the grid shows on its first page
         rows = find(page, {"type": "twin-grid", "chart": "kpi-ts"}).rowData
         rule = find(page, {"type": "twin-meta", "chart": "kpi-ts"}).data["print_rows"]
-        kept = [i for i, r in enumerate(rows) if r in expected_printed(rows, rule)]
-        header = chrome.execute_script(
-            "return document.querySelector('.twin-grid .ag-header-cell[col-id=\"value\"] .ag-header-cell-text')"
-            ".textContent")
-        column = tables["kpi-ts"][0].index(header)
+        kept = expected_printed(rows, rule)
+        head, *body = tables["kpi-ts"]
+        cell = {(line[0], area): text for line in body for area, text in zip(head[1:], line[1:])}
         grid_text = chrome.execute_script(
             "return Array.from(document.querySelectorAll('.twin-grid .ag-center-cols-container .ag-row'))"
             ".sort((a, b) => a.getAttribute('row-index') - b.getAttribute('row-index'))"
             ".map(r => r.querySelector('[col-id=\"value\"]').textContent);")
-        pairs = [(tables["kpi-ts"][1 + j][column], grid_text[i]) for j, i in enumerate(kept) if i < len(grid_text)]
-        assert pairs and all(a == b for a, b in pairs)
+        pairs = [(cell[(r[rule["date"]], r[rule["label"]])], grid_text[i]) for i, r in enumerate(rows)
+                 if i < len(grid_text) and r in kept]
+        assert pairs and all(a == b for a, b in pairs), pairs
 
 
 def expected_printed(rows: list[dict], rule: dict | None) -> list[dict]:
