@@ -30,7 +30,10 @@ CLOUD_BUTTONS = ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"]
 PLOTLY_JA_FIXES = {"Pan": "移動"}  # the locale file has 拡大 ("zoom in") for Pan
 PLOTLY_JA_DATES = {"year": "%Y年", "month": "%Y年%-m月", "dayMonth": "%-m月%-d日", "dayMonthYear": "%Y年%-m月%-d日"}
 WRAP_STYLE = {"lineHeight": "1.45", "paddingTop": "6px", "paddingBottom": "6px",  # cells of a Col(wrap=True)
-              "wordBreak": "break-word"}
+              "wordBreak": "normal", "overflowWrap": "anywhere"}  # break at spaces; split only a word past the cap
+# a column's least width (px), a cell's and a header's room beside its text; a word wider than the cap may split
+DEFAULT_MIN_PX, CELL_PADDING_PX, HEADER_ICONS_PX, WORD_PX_CAP = 90, 40, 64, 180
+LATIN_WORD = re.compile(r"[\x21-\x7e\u00a0-\u024f\u2010-\u2027]+")  # a run of Latin letters, digits, signs
 # Tab leaves a table twin (arrow keys move inside): a twin of 129 rows must not cost hundreds of Tab stops.
 LEAVE_ON_TAB = {"tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"}}
 FIXED = re.compile(r"^,?(?:\.(\d+))?~?([fd%])$")  # d3-formats whose precision the stored values are rounded to
@@ -145,9 +148,26 @@ def column_def(c: Col, lang: str) -> dict:
     return out
 
 
-def column_defs(columns: list[Col], lang: str) -> list[dict]:
-    """AG Grid column definitions (sortable and filterable through the table twin's defaults)."""
-    return [column_def(c, lang) for c in columns]
+def column_defs(columns: list[Col], lang: str, frame: pd.DataFrame | None = None) -> list[dict]:
+    """AG Grid column definitions (sortable and filterable through the table twin's defaults); with the `frame`
+    shown, no column is narrower than its longest word (a narrow card scrolls sideways instead of splitting
+    "municipalities" or "Holding" in two)."""
+    out = [column_def(c, lang) for c in columns]
+    if frame is not None:
+        for c, d in zip(columns, out):
+            values = [str(v) for v in frame[c.field].dropna().unique()[:500]] if c.field in frame else []
+            need = max([HEADER_ICONS_PX + longest_word_px(c.header(lang))]
+                       + [CELL_PADDING_PX + longest_word_px(v) for v in values])
+            d["minWidth"] = max(d.get("minWidth", DEFAULT_MIN_PX), min(WORD_PX_CAP, need))
+    return out
+
+
+def longest_word_px(text: str) -> int:
+    """About how wide the longest unbreakable run of a text is in the grid's 14px font: a Latin word or number at
+    8px a character; Japanese breaks between any two characters, so a run of four (56px) is kept together."""
+    latin = [8 * len(word) for word in LATIN_WORD.findall(text)]
+    return max(latin + ([56] if any(ord(ch) > 0x2E80 for ch in text) else []), default=0)
+
 
 
 def rows(frame: pd.DataFrame, columns: list[Col]) -> list[dict]:
@@ -194,8 +214,8 @@ def _twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_siz
     """The grid (screen), its print-only copy (filled in the browser from the grid's rows), downloads and their meta."""
     paginate = len(frame) > page_size
     grid = dag.AgGrid(
-        id=grid_id(key), rowData=rows(frame, columns), columnDefs=column_defs(columns, lang),
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90, "flex": 1,
+        id=grid_id(key), rowData=rows(frame, columns), columnDefs=column_defs(columns, lang, frame),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": DEFAULT_MIN_PX, "flex": 1,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": paginate, "paginationPageSize": page_size,
                          "paginationPageSizeSelector": False, "enableCellTextSelection": True,
