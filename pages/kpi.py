@@ -35,13 +35,14 @@ DIRECTION = {"increase": ("増えるほど良い（↑）", "higher is better (�
 
 
 def columns(unit: str, unit_ja: str) -> list[Col]:
-    """The table twin's columns (the observations drawn in the chart; the indicator id, the same on every row, last)."""
-    return [Col("geo_code", "地域コード", "Area code"), Col("geo_name", "地域", "Area", min_width=100, wrap=True),
-            Col("period_end", "時点", "Period end", min_width=112),
+    """The table twin's columns (the observations drawn in the chart: area, date and value first; the indicator id,
+    the same on every row, last)."""
+    return [Col("geo_name", "地域", "Area", min_width=100, wrap=True), Col("period_end", "時点", "Period end", min_width=112),
             Col("value", f"値（{unit_label(unit, unit_ja, 'ja')}）", f"Value ({unit_label(unit, unit_ja, 'en')})", True,
-                min_width=100, number_format=NUMBER),
+                min_width=100, number_format=NUMBER),  # the value third: on a phone it is on the first screen
             Col("numerator", "分子", "Numerator", True, min_width=105, number_format=NUMBER),
             Col("denominator", "分母", "Denominator", True, min_width=115, number_format=NUMBER),
+            Col("geo_code", "地域コード", "Area code"),
             Col("citation", "出典", "Source", flex=2, min_width=220, wrap=True),
             Col("indicator_id", "指標ID", "Indicator id", min_width=220)]
 

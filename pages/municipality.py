@@ -41,12 +41,15 @@ PROCS_COLUMNS = [Col("group", "区分", "Group", wrap=True), Col("procedure", "�
                  Col("peers_median", "人口規模の近い団体の中央値（％）", "Similar-size peers median (%)", True, wrap=True)]
 HOLDING_COLUMNS = [Col("who", "対象", "Who", flex=2, wrap=True), Col("kind", "値の種類", "Value", flex=2, wrap=True),
                    Col("value", "保有率（％）", "Holding rate (%)", True)]
-SERIES_COLUMNS = [Col("name", "地域", "Area"), Col("geo_code", "コード", "Code"), Col("snapshot", "時点", "Snapshot"),
+# names, dates and values first, codes last: on a phone the value is on the table's first screen
+SERIES_COLUMNS = [Col("name", "地域", "Area"), Col("snapshot", "時点", "Snapshot"),
                   Col("rate", "交付率（％）", "Issuance rate (%)", True),
-                  Col("cards_issued", "交付枚数", "Cards issued", True), Col("population", "人口", "Population", True)]
-PEER_COLUMNS = [Col("rank", "順位", "Rank", True), Col("geo_code", "コード", "Code"), Col("name", "市区町村", "Municipality"),
-                Col("prefecture", "都道府県", "Prefecture"), Col("population", "人口", "Population", True),
-                Col("rate", "交付率（％）", "Issuance rate (%)", True), Col("self", "この市町村", "This municipality")]
+                  Col("cards_issued", "交付枚数", "Cards issued", True, number_format=",d"),
+                  Col("population", "人口", "Population", True, number_format=",d"), Col("geo_code", "コード", "Code")]
+PEER_COLUMNS = [Col("rank", "順位", "Rank", True), Col("name", "市区町村", "Municipality"),
+                Col("rate", "交付率（％）", "Issuance rate (%)", True), Col("self", "この市町村", "This municipality"),
+                Col("prefecture", "都道府県", "Prefecture"),
+                Col("population", "人口", "Population", True, number_format=",d"), Col("geo_code", "コード", "Code")]
 PROGRAMME_COLUMNS = [Col("kind", "種別", "Kind", wrap=True), Col("title", "名称", "Title", flex=3, wrap=True),
                      Col("detail", "分野・事業者など", "Field / operator", flex=2, wrap=True),
                      Col("area", "区・エリア", "Ward / area", flex=2, wrap=True),
@@ -178,7 +181,7 @@ def _peers_card(p, peers: pd.DataFrame, source_ja: str, source_en: str, lang: st
     sentence = tr(f"{date(me.snapshot_date)} 時点で人口がこの市町村の {low:g}〜{high:g} 倍（{bounds[0]}）の全国 {int(me.n)} 団体のうち、"
                   f"交付率は {fm.pct(me.rate)} で {rank}。",
                   f"As of {date(me.snapshot_date)}, among the {int(me.n)} municipalities in Japan whose population is "
-                  f"{low:g}x–{high:g}x this one's ({bounds[1]}), its rate of {fm.pct(me.rate)} ranks {rank}.", lang)
+                  f"{low:g}x–{high:g}x this one's ({bounds[1]}), its rate of {fm.pct(me.rate)} is {rank}.", lang)
     table = pd.DataFrame({
         "rank": peers["rank"], "geo_code": peers["geo_code"], "name": [fm.name(r, lang) for r in peers.itertuples()],
         "prefecture": [fm.name(r, lang, "pref_name") for r in peers.itertuples()], "population": peers["population"],
@@ -189,9 +192,10 @@ def _peers_card(p, peers: pd.DataFrame, source_ja: str, source_en: str, lang: st
         chart_card(PEERS_KEY, f"人口規模の近い市区町村（人口 {low:g}〜{high:g} 倍）の中での交付率",
                    f"Issuance rate among municipalities of similar population ({low:g}x–{high:g}x)",
                    fm.peers_figure(peers, municipal.PEER_BAND, lang), table, PEER_COLUMNS, source_ja, source_en, lang,
-                   note=tr("箱ひげ図は中央値と四分位範囲、○は各団体、★がこの市町村です。順位は交付率の高い順（同率は同順位）。",
-                           "The box shows the median and quartiles, each circle one municipality, the star this one. "
-                           "Rank 1 is the highest rate (ties share a rank).", lang),
+                   note=[html.Span(tr("箱ひげ図は中央値と四分位範囲、○は各団体、★がこの市町村です。",
+                                      "The box shows the median and quartiles, each circle one municipality, the star "
+                                      "this one. ", lang), className="screen-only"),  # the chart is not on paper
+                         tr("順位は交付率の高い順（同率は同順位）。", "Rank 1 is the highest rate (ties share a rank).", lang)],
                    filename=f"mynumber_issuance_peers_{p.geo_code}", as_of=_last(peers, "snapshot_date"),
                    print_chart=False, print_rows=around_mark("self", 4)),  # on paper: the sentence and the ranks
     ])

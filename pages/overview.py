@@ -113,6 +113,8 @@ def _freshness(tiles: pd.DataFrame, info, lang: str) -> list:
         items.append(html.Li([tr(f"{STALE[0]}の指標（{len(stale)} 件、新しいデータが出るまで順調・注意とは判定しません）：",
                                  f"Out of date ({len(stale)} indicators; none is called on track or at risk until new "
                                  "data arrive):", lang),
+                              html.Span(tr(" 各タイルに「古いデータ」の印があります。", " each is marked on its tile.", lang),
+                                        className="print-only"),  # the list stays closed on paper
                               html.Details([html.Summary(tr("一覧を開く", "Show the list", lang)),
                                             html.Ul(entries, className="mb-0")])], id=f"{PREFIX}-stale"))
     return items

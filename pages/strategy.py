@@ -39,6 +39,8 @@ LEVEL = {"group": ("区分", "Group"), "principle": ("理念", "Principle"), "th
          "theme": ("テーマ", "Theme"), "phase": ("フェーズ", "Phase"), "field": ("分野", "Field"),
          "foundation": ("推進基盤", "Foundation"), "pillar": ("柱", "Pillar"), "policy": ("基本方針", "Basic policy"),
          "item": ("取組", "Initiative"), "co_creation": ("共創", "Co-creation"), "perspective": ("視点", "Perspective")}
+PRECISION = {"day": ("日まで", "day"), "month": ("月まで", "month"), "year": ("年まで", "year"),
+             "fiscal_year": ("年度まで", "fiscal year")}  # how precisely the document gives a date
 TIMELINE_COLUMNS = [
     Col("date", "日付（記載どおり）", "Date (as written)", min_width=110), Col("date_precision", "日付精度", "Precision"),
     Col("placed_at", "表示位置", "Drawn at", flex=2, min_width=160, wrap=True), Col("kind_label", "種別", "Kind"),
@@ -211,6 +213,7 @@ def timeline_frame(ms: pd.DataFrame, lang: str) -> pd.DataFrame:
         placed_at=ms["x"].dt.strftime("%Y-%m-%d") + ms["placed_en" if lang == "en" else "placed_ja"].map(
             lambda p: f"：{p}" if p and lang == "ja" else f" ({p})" if p else ""),
         kind_label=ms["kind"].map(lambda k: tr(*KIND_LABEL.get(k, (k, k)), lang)),
+        date_precision=ms["date_precision"].map(lambda p: tr(*PRECISION.get(p, (p, p)), lang)),
         title=ms["title_en" if lang == "en" else "title_ja"], citation=_citation(ms, lang))
 
 

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 .venv/bin/python -m etl ensure
-exec .venv/bin/python app.py
+exec bash scripts/serve.sh  # the production server (gunicorn.conf.py); for development: .venv/bin/python app.py

@@ -32,7 +32,7 @@ PLOTLY_JA_DATES = {"year": "%Y年", "month": "%Y年%-m月", "dayMonth": "%-m月%
 WRAP_STYLE = {"lineHeight": "1.45", "paddingTop": "6px", "paddingBottom": "6px",  # cells of a Col(wrap=True)
               "wordBreak": "normal", "overflowWrap": "anywhere"}  # break at spaces; split only a word past the cap
 # a column's least width (px), a cell's and a header's room beside its text; a word wider than the cap may split
-DEFAULT_MIN_PX, CELL_PADDING_PX, HEADER_ICONS_PX, WORD_PX_CAP = 90, 40, 64, 180
+DEFAULT_MIN_PX, CELL_PADDING_PX, HEADER_ICONS_PX, WORD_PX_CAP, LINE_PX_CAP = 90, 40, 64, 180, 240
 LATIN_WORD = re.compile(r"[\x21-\x7e\u00a0-\u024f\u2010-\u2027]+")  # a run of Latin letters, digits, signs
 # Tab leaves a table twin (arrow keys move inside): a twin of 129 rows must not cost hundreds of Tab stops.
 LEAVE_ON_TAB = {"tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"}}
@@ -45,7 +45,8 @@ class Col:
     """A table column: field in the DataFrame, header in both languages, and whether it is a number.
 
     Layout in the table twin (every column shares the width equally unless told): `flex` its share of the width
-    (1 unless given), `min_width` in pixels (90 unless given), `wrap` long text onto more lines (the row grows),
+    (1 unless given), `min_width` in pixels (90 unless given; never less than the longest word), `wrap` long text
+    onto more lines (the row grows; text columns always wrap),
     `number_format` a d3-format for the numbers shown; for fixed-point formats (",.1f", ".2~f", ",d", ".1%") the
     twin's values are rounded to the precision shown, so the downloads hold exactly the numbers on screen."""
 
@@ -143,7 +144,7 @@ def column_def(c: Col, lang: str) -> dict:
         out["flex"] = c.flex
     if c.min_width is not None:
         out["minWidth"] = c.min_width
-    if c.wrap:
+    if c.wrap or not c.numeric:  # a name or a date is never cut to "…": it wraps and the row grows
         out |= {"wrapText": True, "autoHeight": True, "cellStyle": WRAP_STYLE}
     return out
 
@@ -158,8 +159,15 @@ def column_defs(columns: list[Col], lang: str, frame: pd.DataFrame | None = None
             values = [str(v) for v in frame[c.field].dropna().unique()[:500]] if c.field in frame else []
             need = max([HEADER_ICONS_PX + longest_word_px(c.header(lang))]
                        + [CELL_PADDING_PX + longest_word_px(v) for v in values])
-            d["minWidth"] = max(d.get("minWidth", DEFAULT_MIN_PX), min(WORD_PX_CAP, need))
+            if not c.wrap and not c.numeric:  # a short text (a name, a date) on one line up to the cap, then wraps
+                need = max([need] + [min(LINE_PX_CAP, CELL_PADDING_PX + text_px(v)) for v in values])
+            d["minWidth"] = max(d.get("minWidth", DEFAULT_MIN_PX), min(max(WORD_PX_CAP, LINE_PX_CAP), need))
     return out
+
+
+def text_px(text: str) -> int:
+    """About how wide a text is in the grid's 14px font (a CJK character 14px, others 8px)."""
+    return sum(14 if ord(ch) > 0x2E80 else 8 for ch in text)
 
 
 def longest_word_px(text: str) -> int:
