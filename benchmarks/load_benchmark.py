@@ -201,7 +201,7 @@ def callback_request(dep: dict, control: str, values: dict) -> dict:
     body = {"output": output, "outputs": outputs, "inputs": filled(dep.get("inputs", [])),
             "changedPropIds": [control], "state": filled(dep.get("state", []))}
     return {"kind": "dash-update-component", "method": "POST", "path": "/_dash-update-component",
-            "body": json.dumps(body), "label": "callback " + output.strip(".").split("...")[0][:40]}
+            "body": json.dumps(body), "label": label("/_dash-update-component", json.dumps(body))}
 
 
 # --- replaying --------------------------------------------------------------------------------------------------------
@@ -296,7 +296,8 @@ def main() -> None:
     parser.add_argument("--server", choices=("prod", "dev"), default="prod")
     parser.add_argument("--users", default="1,10,50", help="comma-separated user counts")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each level")
-    parser.add_argument("--db", type=Path, default=Path(os.environ.get("SMARTCITY_DB", ROOT / "data" / "smartcity.duckdb")))
+    parser.add_argument("--db", type=Path,
+                        default=Path(os.environ.get("SMARTCITY_DB", ROOT / "data" / "smartcity.duckdb")))
     args = parser.parse_args()
     if not args.db.is_file():
         raise SystemExit(f"{args.db}: no database; build it with `python -m etl build`")

@@ -25,7 +25,8 @@ PREFIX = "kpi"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CHART = f"{PREFIX}-ts"
 TITLE = ("推移と目標", "Trend and target")
-PRINT_ROWS = year_ends("period_end", "geo_code", pivot=("value", "geo_name"))  # on paper: each fiscal year, areas side by side
+# on paper: each area's newest value of each fiscal year, the areas side by side
+PRINT_ROWS = year_ends("period_end", "geo_code", pivot=("value", "geo_name"))
 PRINT_MM = 105  # the chart's printed height: status, chart and table on two A4 sheets
 COMPARATORS = ("00000", "13000")  # Japan and Tokyo, drawn beside the chosen geography when they have observations
 FREQUENCY = {"annual": ("年次", "annual"), "monthly": ("月次", "monthly"), "irregular": ("不定期", "irregular")}

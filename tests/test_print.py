@@ -244,12 +244,19 @@ def expected_printed(rows: list[dict], rule: dict | None) -> list[dict]:
     return [r for i, r in enumerate(rows) if i in keep]
 
 
-@pytest.mark.browser
-def test_a_long_table_prints_the_part_its_rule_names(chrome, server_url):
-    """Fiscal years run April to March; each area keeps its newest row a year; a pivot puts areas side by side;
-    a ranking keeps its first row and the rows around the marked one; a value-less row can be left off."""
+@pytest.fixture
+def overview(chrome, server_url):
+    """Chromium on the overview, where the print script (assets/26_print.js) is loaded."""
     chrome.get(server_url + "/")
     wait_rendered(chrome, "ov-page")
+    return chrome
+
+
+@pytest.mark.browser
+def test_a_long_table_prints_the_part_its_rule_names(overview):
+    """Fiscal years run April to March; each area keeps its newest row a year; a pivot puts areas side by side;
+    a ranking keeps its first row and the rows around the marked one; a value-less row can be left off."""
+    chrome = overview
     series = [{"a": a, "n": n, "d": d, "v": v} for a, n in (("27100", "大阪市"), ("00000", "全国"))
               for d, v in (("2022-03-01", 1.0), ("2022-03-31", 2.0), ("2022-04-01", 3.0), ("2023-03-31", 4.0),
                            ("2023-09-30", 5.0))]
@@ -280,9 +287,8 @@ def test_a_long_table_prints_the_part_its_rule_names(chrome, server_url):
 
 
 @pytest.mark.browser
-def test_a_huge_twin_prints_its_first_rows_and_says_so(chrome, server_url):
-    chrome.get(server_url + "/")
-    wait_rendered(chrome, "ov-page")
+def test_a_huge_twin_prints_its_first_rows_and_says_so(overview):
+    chrome = overview
     out = chrome.execute_script(
         "const rows = Array.from({length: 320}, (_, i) => ({code: String(i).padStart(5, '0'), v: i / 3}));"
         "const cols = [{field: 'code', headerName: 'コード'}, {field: 'v', headerName: '値', type: 'numericColumn',"
@@ -299,9 +305,8 @@ def test_a_huge_twin_prints_its_first_rows_and_says_so(chrome, server_url):
 
 
 @pytest.mark.browser
-def test_print_table_says_a_constant_once_and_heads_groups(chrome, server_url):
-    chrome.get(server_url + "/")
-    wait_rendered(chrome, "ov-page")
+def test_print_table_says_a_constant_once_and_heads_groups(overview):
+    chrome = overview
     out = chrome.execute_script(
         "const rows = Array.from({length: 30}, (_, i) => ({g: i < 20 ? '32手続' : '26手続', p: '手続' + i + '：' +"
         " 'とても長い名前'.repeat(4), id: 'muni_e', v: i}));"
@@ -318,9 +323,8 @@ def test_print_table_says_a_constant_once_and_heads_groups(chrome, server_url):
 
 
 @pytest.mark.browser
-def test_number_formats_print_like_the_grid(chrome, server_url):
-    chrome.get(server_url + "/")
-    wait_rendered(chrome, "ov-page")
+def test_number_formats_print_like_the_grid(overview):
+    chrome = overview
     got = chrome.execute_script(
         "const f = window.dash_clientside.smartcity._formatted;"
         "return [f(1234.56789, ',.4~f'), f(12, '.1f'), f(0.1234, '.1%'), f(-1234, ','), f(3.7, ',d'),"
