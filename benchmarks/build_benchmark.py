@@ -8,6 +8,7 @@ Prints figures; reads the mirror ($SMARTCITY_DATA_MIRROR or ../shared/data/open)
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -26,11 +27,12 @@ from conftest import add_snapshot, copy_mirror, real_mirror, settings_for  # noq
 from etl.build import build  # noqa: E402
 
 
-def timed(fn) -> float:
-    """Wall time of one call, in seconds."""
-    start = time.perf_counter()
+def timed(fn) -> tuple[float, float]:
+    """Wall and CPU time (every thread of this process, DuckDB's included) of one call, in seconds: on a shared
+    machine the CPU time is the steadier figure."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def duckdb_read_only(mirror: Path) -> None:
@@ -53,8 +55,9 @@ def main() -> None:
     mirror = real_mirror()
     if mirror is None:
         sys.exit("no open-data mirror (../shared/data/open or $SMARTCITY_DATA_MIRROR)")
-    results: dict[str, list[float]] = {"full build": [], "DuckDB reading the raw files": [],
-                                       "rebuild with one new snapshot": []}
+    results: dict[str, list[tuple[float, float]]] = {"full build": [], "DuckDB reading the raw files": [],
+                                                     "rebuild with one new snapshot": []}
+    load = os.getloadavg()[0]  # other work on the machine inflates wall times
     files = sum(1 for _ in mirror.rglob("*") if _.is_file())
     size = sum(f.stat().st_size for f in mirror.rglob("*") if f.is_file()) / 1e6
     for _ in range(args.repeat):
@@ -69,11 +72,16 @@ def main() -> None:
             shutil.copy(settings.db_path, tmp / "next" / "smartcity.duckdb")
             settings2 = settings_for(tmp / "next", copy)
             results["rebuild with one new snapshot"].append(timed(lambda: build(settings2, log=lambda _: None)))
-    print(f"mirror: {mirror} ({files} files, {size:.1f} MB); repeats: {args.repeat}")
-    for name, times in results.items():
-        print(f"{name:<32} median {statistics.median(times):6.2f} s   (min {min(times):.2f}, max {max(times):.2f})")
-    ratio = statistics.median(results["full build"]) / statistics.median(results["DuckDB reading the raw files"])
-    print(f"full build / DuckDB read: {ratio:.1f}x")
+    print(f"mirror: {mirror} ({files} files, {size:.1f} MB); repeats: {args.repeat}; load average before: "
+          f"{load:.1f}")
+    for name, runs in results.items():
+        wall, cpu = [w for w, _ in runs], [c for _, c in runs]
+        print(f"{name:<32} median {statistics.median(wall):6.2f} s   (min {min(wall):.2f}, max {max(wall):.2f})"
+              f"   CPU median {statistics.median(cpu):6.2f} s")
+    for i, what in enumerate(("wall", "CPU")):
+        ratio = (statistics.median(r[i] for r in results["full build"])
+                 / statistics.median(r[i] for r in results["DuckDB reading the raw files"]))
+        print(f"full build / DuckDB read ({what}): {ratio:.1f}x")
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ import duckdb
 import pandas as pd
 
 from common.settings import Settings
-from etl import history, kpi, loaders
+from etl import completeness, history, kpi, loaders
+from etl.csvio import parse_date
 from etl.errors import EtlError, FileReport, Problem
-from etl.sources import LocalFile, fetch_all, load_manifest
+from etl.sources import LocalFile, fetch_all, load_manifest, record_trusted
 from etl.validate import validate
 
 SQL_DIR = Path(__file__).with_name("sql")
-ETL_VERSION = "3"
+ETL_VERSION = "4"  # 4: completeness rules, rate_flag
 REPOSITORY_KINDS = {"reference"}  # sources kept in this repository: not open data, never quarantined
 
 
@@ -52,6 +53,7 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    record_trusted(settings, local)  # only now: a file in a failed build is never trusted
     log(f"built {settings.db_path} in {summary['duration_seconds']:.1f} s")
     return summary
 
@@ -83,20 +85,36 @@ def _load(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict, mo
     for sid, module in modules.items():
         files = [f for f in local if f.spec.source_id == sid]
         reports += module.load(ctx, sid, manifest[sid], files)
-    loaders.insert(con, "source_file", _file_rows(reports, local))
     rejected = [r for rep in reports for r in rep.rejected]
+    flagged = [f for rep in reports for f in rep.flagged]
+    _log_listed(log, "quarantined", [r.problem for r in rejected], "rejected_row")
+    _log_listed(log, "flagged", [f.problem for f in flagged], "rate_flag")
+    completeness.check(reports, manifest, _names(ctx.master))
+    loaders.insert(con, "source_file", _file_rows(reports, local))
     loaders.insert(con, "rejected_row", pd.DataFrame(
         [{"source_id": r.source_id, "file": r.problem.file, "row_number": r.problem.row,
           "column_name": r.problem.column, "reason": r.problem.reason, "raw": r.raw} for r in rejected],
         columns=["source_id", "file", "row_number", "column_name", "reason", "raw"]))
-    for r in rejected[:50]:
-        log(f"quarantined: {r.problem}")
-    if len(rejected) > 50:
-        log(f"quarantined: … and {len(rejected) - 50} more (see rejected_row)")
+    loaders.insert(con, "rate_flag", pd.DataFrame(
+        [{"source_id": f.source_id, "file": f.problem.file, "row_number": f.problem.row,
+          "column_name": f.problem.column, "subject": f.subject, "published_pct": f.published,
+          "computed_pct": f.computed, "tolerance_pct": f.tolerance, "reason": f.problem.reason} for f in flagged]))
     con.execute((SQL_DIR / "kpi_views.sql").read_text())
     _observations(con)
     kpi.write_assessments(con, settings.as_of)
     return {"snapshots": ctx.facts.get("snapshots", []), "files": len(reports), "rejected": len(rejected)}
+
+
+def _log_listed(log, label: str, problems: list[Problem], table: str, shown: int = 50) -> None:
+    for problem in problems[:shown]:
+        log(f"{label}: {problem}")
+    if len(problems) > shown:
+        log(f"{label}: … and {len(problems) - shown} more (see {table})")
+
+
+def _names(master: pd.DataFrame | None) -> dict[str, str]:
+    """geo code -> Japanese name, to name missing codes in completeness messages."""
+    return {} if master is None else dict(zip(master.geo_code, master.name_ja))
 
 
 def _observations(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,7 +140,7 @@ def _file_rows(reports: list[FileReport], local: list[LocalFile]) -> pd.DataFram
     releases = {f.spec.rel_path: f.spec.snapshot for f in local}
     return pd.DataFrame([{
         "file": r.file, "source_id": r.source_id,
-        "snapshot_date": dt.datetime.strptime(releases[r.file], "%Y%m%d").date() if releases.get(r.file) else None,
+        "snapshot_date": parse_date(releases[r.file]) if releases.get(r.file) else None,
         "sha256": r.sha256, "origin": r.origin, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
         "rows_quarantined": r.rows_quarantined} for r in reports])
 
@@ -131,7 +149,7 @@ def _build_info(con, settings: Settings, summary: dict, built_at: dt.datetime) -
     snaps = summary["snapshots"]
     inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
     content = hashlib.sha256("\n".join([ETL_VERSION, *(f"{f} {s}" for f, s in inputs)]).encode()).hexdigest()
-    day = lambda s: dt.datetime.strptime(s, "%Y%m%d").date()  # noqa: E731
     con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
         built_at, summary["duration_seconds"], settings.as_of,
-        ETL_VERSION, len(snaps), day(snaps[0]) if snaps else None, day(snaps[-1]) if snaps else None, content])
+        ETL_VERSION, len(snaps), parse_date(snaps[0]) if snaps else None, parse_date(snaps[-1]) if snaps else None,
+        content])

@@ -1,4 +1,4 @@
-"""Problems found in input files: one type for a fatal error, one for a rejected row."""
+"""Problems found in input files: a fatal error, a rejected row, a flagged row, and each file's report."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +40,29 @@ class Rejected:
 
 
 @dataclass
+class Flagged:
+    """A row kept but flagged: a figure it publishes differs from the one computed from its own counts."""
+
+    source_id: str
+    problem: Problem
+    subject: str  # the geo code (or category) the row is about
+    published: float
+    computed: float | None
+    tolerance: float
+
+
+@dataclass
+class Coverage:
+    """What a file must hold (codes, or labels such as 全国) and what it does hold, loaded or quarantined."""
+
+    what: str  # "municipalities", "prefectures", "national total"
+    expected: frozenset[str]
+    present: set[str] = field(default_factory=set)
+
+
+@dataclass
 class FileReport:
-    """Reconciliation for one input file: rows read = rows loaded + rows quarantined."""
+    """Reconciliation for one input file: rows read = rows loaded + rows quarantined; flags; coverage."""
 
     source_id: str
     file: str
@@ -50,6 +71,9 @@ class FileReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    flagged: list[Flagged] = field(default_factory=list)
+    rates_checked: int = 0  # published rates compared with the rate computed from the same row
+    coverage: Coverage | None = None
 
     @property
     def rows_quarantined(self) -> int:
@@ -59,3 +83,9 @@ class FileReport:
     def reject(self, row: int | None, column: str | None, reason: str, raw: str) -> None:
         """Record a rejected row."""
         self.rejected.append(Rejected(self.source_id, Problem(self.file, row, column, reason), raw))
+
+    def flag(self, row: int | None, column: str, subject: str, published: float, computed: float | None,
+             tolerance: float, reason: str) -> None:
+        """Record a published figure that disagrees with the computed one (the row stays loaded)."""
+        self.flagged.append(Flagged(self.source_id, Problem(self.file, row, column, reason), subject, published,
+                                    computed, tolerance))

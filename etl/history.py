@@ -70,17 +70,24 @@ def _table_change(con: duckdb.DuckDBPyConnection, table: str, built_at: dt.datet
         return
     if _fingerprint(con, new) == _fingerprint(con, old):  # one scan each: most tables are unchanged
         return
-    only_new = con.execute(f"SELECT count(*) FROM (SELECT * FROM {new} EXCEPT ALL SELECT * FROM {old})").fetchone()[0]
-    only_old = con.execute(f"SELECT count(*) FROM (SELECT * FROM {old} EXCEPT ALL SELECT * FROM {new})").fetchone()[0]
     key = ", ".join(f'"{k}"' for k in _key(con, table))
     if key:  # a row whose key is in both but whose values differ is a change, not a removal and an addition
-        added = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {new} EXCEPT SELECT {key} FROM {old})").fetchone()[0]
-        removed = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {old} EXCEPT SELECT {key} FROM {new})"
-                              ).fetchone()[0]
-        changed = only_new - added
+        added, removed, changed = _keyed_changes(con, new, old, key)
     else:
-        added, removed, changed = only_new, only_old, None
+        added = con.execute(f"SELECT count(*) FROM (SELECT * FROM {new} EXCEPT ALL SELECT * FROM {old})").fetchone()[0]
+        removed = con.execute(f"SELECT count(*) FROM (SELECT * FROM {old} EXCEPT ALL SELECT * FROM {new})"
+                              ).fetchone()[0]
+        changed = None
     _insert(con, built_at, table, before, after, added, removed, changed, None, None)
+
+
+def _keyed_changes(con: duckdb.DuckDBPyConnection, new: str, old: str, key: str) -> tuple[int, int, int]:
+    """Rows added, removed and changed (same key, other values), in one join of the two tables on their key."""
+    return con.execute(f"""
+        SELECT count(*) FILTER (WHERE o._in IS NULL), count(*) FILTER (WHERE n._in IS NULL),
+               count(*) FILTER (WHERE n._in AND o._in AND n._row IS DISTINCT FROM o._row)
+        FROM (SELECT {key}, true AS _in, t AS _row FROM {new} AS t) AS n
+        FULL JOIN (SELECT {key}, true AS _in, t AS _row FROM {old} AS t) AS o USING ({key})""").fetchone()
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple:

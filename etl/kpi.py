@@ -21,11 +21,12 @@ def assessments(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     """One assessment per indicator and geography with observations, plus the headline geography of each."""
     indicators = con.execute("""SELECT indicator_id, direction, frequency, headline_geo_code, unit, unit_ja,
                                        lower_bound, upper_bound FROM indicator""").fetchall()
-    obs = con.execute("SELECT indicator_id, geo_code, period_end, value FROM observation ORDER BY ALL").fetchall()
+    # one series per (indicator, geography), grouped by the database: 7,000 series of 82,000 observations
+    rows = con.execute("""SELECT indicator_id, geo_code, list(period_end ORDER BY period_end, value),
+                                 list(value ORDER BY period_end, value)
+                          FROM observation GROUP BY indicator_id, geo_code""").fetchall()
+    series = {(ind, geo): list(zip(days, values)) for ind, geo, days, values in rows}
     targets = _targets(con)
-    series: dict[tuple[str, str], list] = {}
-    for ind, geo, day, value in obs:  # one pass: a groupby per series costs seconds for thousands of municipalities
-        series.setdefault((ind, geo), []).append((day, value))
     rows = []
     for ind, direction, frequency, headline, unit, unit_ja, lower, upper in indicators:
         geos = {g for (i, g) in series if i == ind} | {headline}

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
 import urllib.parse
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import tomllib
 
+from etl import completeness
 from etl.errors import EtlError, Problem
 from common.settings import Settings
 
@@ -39,6 +42,7 @@ class LocalFile:
     path: Path
     origin: str
     sha256: str
+    first_seen: bool = False  # no checksum was known: it is trusted (recorded) only once a build with it succeeds
 
 
 FREQUENCIES = ("monthly", "annual", "irregular")  # how often a source publishes new data
@@ -53,6 +57,7 @@ def load_manifest(path: Path = MANIFEST) -> dict:
     problems += [Problem(str(path), None, f"sources.{sid}.update_frequency",
                          f"{entry.get('update_frequency')!r} is not one of {', '.join(FREQUENCIES)}")
                  for sid, entry in sources.items() if entry.get("update_frequency", "irregular") not in FREQUENCIES]
+    problems += completeness.manifest_problems(path, sources)
     if problems:
         raise EtlError(problems)
     return sources
@@ -123,7 +128,8 @@ def dated_files(settings: Settings, source_id: str, entry: dict) -> list[SourceF
     """Every file of every dated release of a source: entry folder, files, sha256 table, url or urls per date.
 
     A release found in the mirror that the manifest does not list is picked up with no code change; its checksum
-    comes from the mirror's SHA256SUMS when listed there, else it is recorded on first load and enforced later.
+    comes from the mirror's SHA256SUMS when listed there, else it is recorded once a build with it succeeds
+    (record_trusted) and enforced later.
     """
     sums, known = entry.get("sha256", {}), Checksums.for_settings(settings)
     files = []
@@ -171,19 +177,26 @@ def fetch(spec: SourceFile, settings: Settings) -> LocalFile | None:
 
 def _verified(spec: SourceFile, path: Path, origin: str, settings: Settings) -> LocalFile:
     digest = sha256_of(path)
-    if spec.sha256 is None:
-        _record_seen(settings, spec.rel_path, digest)
-    elif digest != spec.sha256:
+    if spec.sha256 is not None and digest != spec.sha256:
         raise EtlError(Problem(str(path), None, None,
                                f"checksum mismatch: sha256 {digest} but {spec.sha256_from} expects {spec.sha256}"))
-    return LocalFile(spec, path, origin, digest)
+    return LocalFile(spec, path, origin, digest, first_seen=spec.sha256 is None)
 
 
-def _record_seen(settings: Settings, rel: str, digest: str) -> None:
-    # Trust on first use for snapshots published after the manifest: later loads must match.
+def record_trusted(settings: Settings, files: list[LocalFile]) -> None:
+    """Trust on first use, for releases published after the manifest: record the checksums of files seen for the first
+    time, called only once the build that loaded them has passed every check and been swapped in (a file that failed
+    is never trusted); later loads must match. Written whole and swapped, so a reader never sees half a file."""
+    new = {f.spec.rel_path: f.sha256 for f in files if f.first_seen}
+    if not new:
+        return
     settings.raw_cache.mkdir(parents=True, exist_ok=True)
-    with (settings.raw_cache / SEEN_FILE).open("a", encoding="utf-8") as fh:
-        fh.write(f'"{rel}" = "{digest}"\n')
+    path = settings.raw_cache / SEEN_FILE
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    tmp = path.with_name(f".{SEEN_FILE}.{os.getpid()}")
+    tmp.write_text(old + "".join(f"{json.dumps(rel, ensure_ascii=False)} = \"{digest}\"\n"
+                                 for rel, digest in new.items()), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def fetch_all(settings: Settings, planned: list[SourceFile]) -> list[LocalFile]:

@@ -28,6 +28,9 @@ QUERIES = {
     "boundaries": """
         SELECT layer, count(*), count(*) FILTER (WHERE has_geometry) FROM boundary GROUP BY layer ORDER BY layer""",
     "rejected": "SELECT reason, count(*) FROM rejected_row GROUP BY reason ORDER BY count(*) DESC",
+    "flagged": """
+        SELECT file, row_number, column_name, subject, published_pct, computed_pct, tolerance_pct
+        FROM rate_flag ORDER BY file, row_number, column_name""",
     "kpi": """SELECT (SELECT count(*) FROM indicator), (SELECT count(*) FROM target), (SELECT count(*) FROM observation),
                      (SELECT count(*) FROM assessment)""",
 }
@@ -70,9 +73,21 @@ def print_status(settings: Settings) -> int:
     print("\nrejected rows by reason:")
     for reason, n in q["rejected"] or [("none", 0)]:
         print(f"  {n:>5}  {reason}")
+    _print_flags(q["flagged"])
     n_ind, n_tgt, n_obs, n_ass = q["kpi"][0]
     print(f"\nKPI model: {n_ind} indicators, {n_tgt} targets, {n_obs} observations, {n_ass} assessments")
     for ind, status, value, period, target, tdate in headline:
         shown = "-" if value is None else f"{value:g} ({period})"
         print(f"  {ind:<42} {status:<15} latest {shown:<24} target {target if target is not None else '-'} {tdate or ''}")
     return 0
+
+
+def _print_flags(rows: list[tuple], shown: int = 30) -> None:
+    """Published rates that differ from the rate computed from their own row (kept, flagged; etl/completeness.py)."""
+    print(f"\npublished rates that differ from the rate computed from their row's counts (kept, flagged): {len(rows)}")
+    for file, row, column, subject, published, computed, tolerance in rows[:shown]:
+        computed_text = "cannot be computed (denominator 0)" if computed is None else f"computed {computed:.3f}"
+        print(f"  {file}, row {row}, {column} ({subject}): published {published:g}, {computed_text} "
+              f"(rounding ±{tolerance:g})")
+    if len(rows) > shown:
+        print(f"  … and {len(rows) - shown} more (table rate_flag)")

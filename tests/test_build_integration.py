@@ -121,6 +121,10 @@ def test_status_command_reports_everything(built):
     assert "My Number snapshots: 43 (2017-03-08 .. 2022-09-30)" in out
     assert "74863 loaded + 0 quarantined = 74863 (= 43 snapshots x 1741)" in out
     assert "japan_municipality    1741" in out and "osaka_municipality      43" in out
+    # the publisher's own slips: kept and listed (four type totals whose rate disagrees with their counts)
+    assert "published rates that differ from the rate computed from their row's counts (kept, flagged): 4" in out
+    assert ("mynumbercard/20210101/summary_by_types.csv, row 6, 人口に対する交付枚数率 (町村): published 24.2, "
+            "computed 20.657") in out
     for source in ("boundaries_japan", "boundaries_osaka", "mynumbercard", "reference"):
         assert source in out
 
@@ -159,6 +163,12 @@ FATAL = {
                        "row 2: cannot decode: neither UTF-8 nor CP932"),
     "missing column": (lambda t: t.replace('"交付枚数",', "", 1), "column '交付枚数': required column is missing"),
     "empty file": (lambda t: b"", "the file is empty"),
+    "299 of 1,741 municipalities": (
+        lambda t: "\n".join(t.splitlines()[:300]) + "\n",
+        "incomplete: has rows for 299 of the 1741 municipalities of the master; 1442 missing"),
+    "garbage with a valid header": (lambda t: t.splitlines()[0] + "\n" + "".join(
+        f"{i:07d},#@!%&,{'x' * (i % 37)}\n" for i in range(20000)),
+        "20000 of 20000 rows quarantined (100.0%, 0 loaded), more than the 1.0% allowed (max_quarantined_share)"),
 }
 
 
@@ -175,6 +185,8 @@ def test_fatal_bad_input_stops_the_build_and_keeps_the_database(workspace, mirro
     assert message in str(err.value)
     assert sha256_of(tmp / "smartcity.duckdb") == before
     assert not list(tmp.glob(".build-*"))
+    seen = tmp / "raw" / "checksums.seen.toml"
+    assert not seen.is_file() or "20221031" not in seen.read_text()  # a file that failed is never trusted
 
 
 def test_cli_failure_exit_code_and_message(workspace, mirror):

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import FIXTURE_MIRROR, copy_mirror, fixture_settings
+from test_loaders import manifest_with
 
 from etl.build import build
 from etl.errors import EtlError
@@ -178,10 +179,16 @@ def test_unknown_procedure_and_bad_percentages_are_quarantined(tmp_path):
     _edit(path, "図書館の図書貸出予約等,88.8%", "図書館の図書貸出予約等,120%")
     _edit(path, "文化・スポーツ施設等の利用予約等,99.9%", "文化・スポーツ施設等の利用予約等,abc")
     path.write_text(path.read_text(encoding="utf-8") + extra + "\n", encoding="utf-8")
-    settings = fixture_settings(tmp_path, mirror)
+    file = f"dx_dashboard/20250101/{RATES}"
+    # 56 of 2,862 cells (2.0 %) is more than the default share (1 %): the file is refused ...
+    with pytest.raises(EtlError, match=rf"{file}: 56 of 2862 rows quarantined \(2.0%, 2806 loaded\), more than the "
+                                       r"1.0% allowed \(max_quarantined_share\)"):
+        build(fixture_settings(tmp_path / "default", mirror), log=lambda _: None)
+    # ... unless the manifest allows this source more
+    lenient = manifest_with(tmp_path, "\n[sources.dx_dashboard.checks]\nmax_quarantined_share = 0.05\n")
+    settings = fixture_settings(tmp_path, mirror, SMARTCITY_MANIFEST=str(lenient))
     build(settings, log=lambda _: None)
     db = settings.db_path
-    file = f"dx_dashboard/20250101/{RATES}"
     reasons = rows(db, "SELECT row_number, column_name, reason FROM rejected_row WHERE file = ? ORDER BY 1, 2", (file,))
     assert (2, "札幌市 (column 3)", "a percentage above 100: '120%'") in reasons
     assert (3, "札幌市 (column 3)", "not a percentage (a number followed by %): 'abc'") in reasons
@@ -190,7 +197,7 @@ def test_unknown_procedure_and_bad_percentages_are_quarantined(tmp_path):
     (read, loaded, quarantined), = rows(db, "SELECT rows_read, rows_loaded, rows_quarantined FROM source_file "
                                             "WHERE file = ?", (file,))
     assert read == 53 * n and quarantined == n + 2 and read == loaded + quarantined
-    strict = fixture_settings(tmp_path / "strict", mirror)
+    strict = fixture_settings(tmp_path / "strict", mirror, SMARTCITY_MANIFEST=str(lenient))
     with pytest.raises(EtlError, match="rejected \\(strict build\\)"):
         build(strict, log=lambda _: None, strict=True)
 

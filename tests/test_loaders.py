@@ -33,7 +33,8 @@ def load(ctx, source_id, entry, files):
 '''
 
 
-def _manifest_with(tmp: Path, extra: str) -> Path:
+def manifest_with(tmp: Path, extra: str) -> Path:
+    """The fixture manifest with `extra` TOML appended (also used by tests/test_completeness.py)."""
     path = tmp / "manifest.toml"
     path.write_text(FIXTURE_MANIFEST.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return path
@@ -46,7 +47,7 @@ def test_fixture_manifest_has_the_real_sources_and_kinds():
 
 
 def test_an_unknown_kind_stops_the_build(tmp_path):
-    manifest = _manifest_with(tmp_path, '\n[sources.extra]\nkind = "ftp_dump"\ntitle_ja = "x"\ntitle_en = "x"\n')
+    manifest = manifest_with(tmp_path, '\n[sources.extra]\nkind = "ftp_dump"\ntitle_ja = "x"\ntitle_en = "x"\n')
     settings = fixture_settings(tmp_path, SMARTCITY_MANIFEST=str(manifest))
     with pytest.raises(EtlError, match=r"sources.extra.kind.*unknown source kind 'ftp_dump': there is no loader "
                                        r"module etl/loaders/ftp_dump.py \(known kinds: boundaries, dx_dashboard"):
@@ -68,7 +69,7 @@ def test_a_new_kind_is_its_module_and_a_manifest_entry(tmp_path, monkeypatch):
     (mirror / "demo.csv").write_text("geo_code,n\n27100,3\n27140,4\n", encoding="utf-8")
     import hashlib
     digest = hashlib.sha256((mirror / "demo.csv").read_bytes()).hexdigest()
-    manifest = _manifest_with(tmp_path, f'''
+    manifest = manifest_with(tmp_path, f'''
 [sources.demo]
 kind = "demo_counts"
 title_ja = "デモ"

@@ -34,19 +34,19 @@ def resolver():
 
 def test_valid_rows_load_with_zero_padded_codes(tmp_path, resolver):
     parsed = parse_localgovs(local(tmp_path, [HEADER, row(), row("三島郡島本町", code="273015")]), resolver)
-    assert [r["geo_code"] for r in parsed.issuance] == ["27100", "27301"]
+    assert list(parsed.issuance["geo_code"]) == ["27100", "27301"]
     assert parsed.report.rows_read == 2 and parsed.report.rows_loaded == 2
 
 
 def test_cp932_file_loads(tmp_path, resolver):
     parsed = parse_localgovs(local(tmp_path, [HEADER, row()], encoding="cp932"), resolver)
-    assert parsed.issuance[0]["name_as_written"] == "大阪市"
+    assert parsed.issuance["name_as_written"][0] == "大阪市"
 
 
 def test_missing_code_resolved_by_name_or_quarantined(tmp_path, resolver):
     lines = [HEADER, row("三宅村", "東京都", code='"<NA>"'), row("八丈町", "東京都", code='"<NA>"')]
     parsed = parse_localgovs(local(tmp_path, lines), resolver)
-    assert [(r["geo_code"], r["code_resolved_by"]) for r in parsed.issuance] == [("13381", "name")]
+    assert list(zip(parsed.issuance["geo_code"], parsed.issuance["code_resolved_by"])) == [("13381", "name")]
     (rej,) = parsed.report.rejected
     assert (rej.problem.row, rej.problem.column) == (3, "団体コード")
     assert "does not resolve" in rej.problem.reason and "八丈町" in rej.raw
@@ -59,6 +59,8 @@ def test_missing_code_resolved_by_name_or_quarantined(tmp_path, resolver):
     (row(code="279994"), "団体コード", "unknown code 279994"),
     (row(date="2022/08/31"), "算出基準日", "does not match the snapshot folder"),
     (row(pop="0"), "総数（人口）", "population is zero"),
+    (row(cards="99999999999999999999"), "交付枚数", "count too large: 99999999999999999999"),
+    (row(date="2022/9/31"), "算出基準日", "not a date in YYYY/MM/DD form: '2022/9/31'"),
     ('"※出典：総務省"', None, "has 1 fields but the header has 9"),
 ])
 def test_bad_rows_are_quarantined_with_row_column_and_reason(tmp_path, resolver, bad_row, column, reason):
@@ -89,5 +91,52 @@ def test_national_total_comes_from_the_type_summary(tmp_path):
              '"2022/09/30","全国",125927902,61657397,49.0,"2022/01/01","2022/09/30"',
              '"2022/09/30","町村",10545195,4816741,45.7,"2022/01/01","2022/09/30"']
     parsed = parse_types(local(tmp_path, lines, name="summary_by_types.csv"))
-    assert [(r["geo_code"], r["cards_issued"]) for r in parsed.issuance] == [("00000", 61657397)]
-    assert len(parsed.type_totals) == 2
+    assert list(zip(parsed.issuance["geo_code"], parsed.issuance["cards_issued"])) == [("00000", 61657397)]
+    assert list(parsed.type_totals["category_ja"]) == ["全国", "町村"]
+
+
+def test_a_quarantined_row_still_counts_as_its_municipality_when_it_can_be_told_whose(tmp_path, resolver):
+    lines = [HEADER, row(cards="-5"), row("島本町", code="999999"), '"※出典：総務省"']
+    report = parse_localgovs(local(tmp_path, lines), resolver).report
+    assert report.rows_quarantined == 3
+    # 大阪市 by its valid code, 島本町 by its name (its code is wrong); the footer line belongs to no one
+    assert report.coverage.present == {"27100", "27301"}
+    assert report.coverage.expected == {"27100", "27301", "13381"}
+
+
+def test_each_loaded_rate_is_checked_against_its_counts(tmp_path, resolver):
+    lines = [HEADER, row(), row("島本町", pop="29000", cards="14500", code="273015").replace(",50.3,", ",99.9,")]
+    report = parse_localgovs(local(tmp_path, lines), resolver).report
+    assert report.rates_checked == 2
+    (flag,) = report.flagged
+    assert (flag.subject, flag.published, flag.computed, flag.problem.row) == ("27301", 99.9, 50.0, 3)
+
+
+def test_a_row_is_quarantined_for_its_first_problem_in_reading_order(tmp_path, resolver):
+    bad = row(date="2022/08/31", cards="-5", code="271005")  # wrong date, negative count and check digit
+    (rej,) = parse_localgovs(local(tmp_path, [HEADER, bad]), resolver).report.rejected
+    assert (rej.problem.column, rej.problem.reason) == ("算出基準日", "date 2022-08-31 does not match the snapshot "
+                                                                     "folder 20220930")
+
+
+def test_counts_beyond_the_plain_digits_take_the_scalar_parser(tmp_path, resolver):
+    lines = [HEADER, row(pop='"２，７３２，１９７"'), row("三島郡島本町", cards='"1_000"', code="273015"),
+             row("三宅村", "東京都", pop='" 2732197 "', code='"<NA>"')]
+    parsed = parse_localgovs(local(tmp_path, lines), resolver)
+    assert list(parsed.issuance["population"]) == [2732197, 2732197]  # full-width with separators; padded
+    (rej,) = parsed.report.rejected
+    assert (rej.problem.row, rej.problem.column, rej.problem.reason) == (3, "交付枚数", "not an integer: '1_000'")
+
+
+def test_one_date_parser_for_csv_dates_and_release_folders():
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from etl.csvio import parse_date, parse_dates
+    assert parse_date("2022/09/30") == parse_date("2022-09-30") == parse_date("20220930") == dt.date(2022, 9, 30)
+    with pytest.raises(ValueError):
+        parse_date("2022/13/01")
+    days = parse_dates(pd.Series(["2022/09/30", "x", "2022/09/30"], dtype=object))
+    assert days[0] == days[2] == np.datetime64("2022-09-30") and np.isnat(days[1])

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from common.settings import Settings
@@ -70,6 +71,16 @@ class BuildContext:
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         """Insert a DataFrame by column name; constraint violations name the table and the constraint."""
         insert(self.con, table, frame)
+
+
+def frame_of(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """One frame from the columns of several files (name -> one value per row), built once; text columns stay Python
+    objects (pandas would convert them to Arrow strings, which costs more than the insert that reads them)."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return pd.DataFrame()
+    columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in columns.items()})
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

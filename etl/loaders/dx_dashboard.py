@@ -9,18 +9,20 @@ quarantined with its reason (`120%`, `abc`, an unknown indicator or procedure).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from common.settings import Settings
-from etl.csvio import decode
-from etl.errors import EtlError, FileReport, Problem
-from etl.loaders import BuildContext
+from etl.csvio import decode, parse_date
+from etl.completeness import check_rates
+from etl.errors import Coverage, EtlError, FileReport, Problem
+from etl.loaders import BuildContext, frame_of
 from etl.master import normalise, read_csv_dicts
 from etl.sources import LocalFile, SourceFile, dated_files
 
@@ -38,6 +40,8 @@ LABEL_COLUMNS = 2  # group, name
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 BOOLEAN = {"実施": True, "未実施": False}
 NOT_SURVEYED = "調査無し"
+SHARE = "most_used_32_online_share"  # published beside its numerator and denominator (rows of their own)
+SHARE_FORMULA = "100 × numerator / denominator (the rows most_used_32_online and most_used_32_offered)"
 
 
 class CellError(ValueError):
@@ -72,15 +76,17 @@ def load(ctx: BuildContext, source_id: str, entry: dict, files: list[LocalFile])
     spellings = {(r["geo_code"], r["name_as_written"]) for r in read_csv_dicts(ctx.settings.names_dir / SPELLINGS)
                  if r["source_id"] == source_id}
     columns = {"municipality": _expected(master, "municipality"), "prefecture": _expected(master, "prefecture")}
-    reports, values, rates = [], [], []
+    reports, parts = [], {"indicator": [], "procedure": []}
     for f in files:
         respondent, rows_are = FILES[Path(f.spec.rel_path).name]
         report = FileReport(source_id, f.spec.rel_path, f.sha256, f.origin)
-        records = _parse(f, respondent, rows_are, columns[respondent], names[rows_are], report, spellings)
-        (values if rows_are == "indicator" else rates).extend(records)
+        parts[rows_are].append(_parse(f, respondent, rows_are, columns[respondent], names[rows_are], report,
+                                      spellings))
         reports.append(report)
-    ctx.insert("dx_indicator_value", _with_fraction(pd.DataFrame(values)))
-    ctx.insert("dx_application_rate", pd.DataFrame(rates))
+    values = _with_fraction(frame_of(parts["indicator"]))
+    _check_shares(values, {r.file: r for r in reports})
+    ctx.insert("dx_indicator_value", values)
+    ctx.insert("dx_application_rate", frame_of(parts["procedure"]))
     ctx.facts["dx_releases"] = sorted({f.spec.snapshot for f in files})
     return reports
 
@@ -149,48 +155,91 @@ def _align(header: list[str], expected: list[tuple[str, str]], name: str, respon
 
 
 def _parse(f: LocalFile, respondent: str, rows_are: str, expected: list[tuple[str, str]], names: pd.DataFrame,
-           report: FileReport, spellings: set[tuple[str, str]]) -> list[dict]:
-    name, release = f.spec.rel_path, dt.datetime.strptime(f.spec.snapshot, "%Y%m%d").date()
+           report: FileReport, spellings: set[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """The file's loaded cells as columns; bad cells and unknown rows quarantined with their reasons."""
+    name, release = f.spec.rel_path, parse_date(f.spec.snapshot)
     rows = _read(f)
     n = _align(rows[0], expected, name, respondent, spellings)
     scope = "municipal" if respondent == "municipality" else "prefectural"
     known = {(g, nm): k for g, nm, k, ok in zip(names.group_ja, names.name_ja, names[f"{rows_are}_key"], names[scope])
              if ok}
-    key_col = f"{rows_are}_key"
-    out, seen = [], {}
+    types = dict(zip(names[f"{rows_are}_key"], names["value_type"])) if rows_are == "indicator" else {}
+    parts, seen = [], {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        if len(row) != len(rows[0]):
-            raise EtlError(Problem(name, line, None, f"has {len(row)} fields but the header has {len(rows[0])}"))
-        extra = [c for c in row[LABEL_COLUMNS + n:] if c.strip()]
-        if extra:
-            raise EtlError(Problem(name, line, f"column {LABEL_COLUMNS + n + 1}", "a value beyond the last named column"))
+        _check_width(row, len(rows[0]), n, name, line)
         label = (row[0].strip(), row[1].strip())
         key = known.get(label)
         raw = ",".join(row[:LABEL_COLUMNS])
+        report.rows_read += n
         if key is None or label in seen:
             reason = (f"duplicate {rows_are} row (first at row {seen[label]})" if label in seen else
                       f"unknown {rows_are} {label[0]} / {label[1]}: add it with its English name to "
                       f"data/names/{NAME_FILES[rows_are]} (marked {scope}) to load it")
             for i in range(n):
-                report.rows_read += 1
                 report.reject(line, expected[i][1], reason, f"{raw},{row[LABEL_COLUMNS + i]}")
             continue
         seen[label] = line
-        value_type = names.loc[names[key_col] == key, "value_type"].iloc[0] if rows_are == "indicator" else "percent"
-        for i, (code, muni) in enumerate(expected):
-            text = row[LABEL_COLUMNS + i]
-            report.rows_read += 1
-            try:
-                cell = _cell(text, value_type)
-            except CellError as exc:
-                report.reject(line, f"{muni} (column {LABEL_COLUMNS + i + 1})", str(exc), f"{raw},{text}")
-                continue
-            out.append(_record(rows_are, value_type, cell, release, code, respondent, key, text, name, line,
-                               LABEL_COLUMNS + i + 1))
-    report.rows_loaded = len(out)
-    return out
+        texts = np.array(row[LABEL_COLUMNS:LABEL_COLUMNS + n], dtype=object)
+        parts.append(_row_cells(texts, types.get(key, "percent"), rows_are, key, line, expected, raw, report))
+    cells = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
+    if cells:
+        m = len(cells["geo_code"])
+        cells |= {"release_date": np.full(m, np.datetime64(release, "D")),
+                  "respondent": np.full(m, respondent, dtype=object), "source_file": np.full(m, name, dtype=object)}
+    report.rows_loaded = len(cells.get("geo_code", ()))
+    # every row holds a cell in every column (checked above): a file with one data row covers every respondent
+    report.coverage = Coverage(f"{respondent} columns", frozenset(c for c, _ in expected),
+                               {c for c, _ in expected} if report.rows_read else set())
+    return cells
+
+
+def _check_width(row: list[str], width: int, n: int, name: str, line: int) -> None:
+    """A row as wide as the header, with nothing beyond the last named column; else the file is broken."""
+    if len(row) != width:
+        raise EtlError(Problem(name, line, None, f"has {len(row)} fields but the header has {width}"))
+    if any(c.strip() for c in row[LABEL_COLUMNS + n:]):
+        raise EtlError(Problem(name, line, f"column {LABEL_COLUMNS + n + 1}", "a value beyond the last named column"))
+
+
+def _row_cells(texts: np.ndarray, value_type: str, rows_are: str, key: str, line: int,
+               expected: list[tuple[str, str]], raw: str, report: FileReport) -> dict[str, np.ndarray]:
+    """One known row's cells as columns (each distinct text parsed once); bad cells quarantined."""
+    codes, uniques = pd.factorize(texts)
+    parsed = [_cell_or_reason(t, value_type) for t in uniques]
+    value = np.array([c.value if isinstance(c, Cell) else None for c in parsed], dtype=object)[codes]
+    missing = np.array([c.missing if isinstance(c, Cell) else None for c in parsed], dtype=object)[codes]
+    bad = np.array([isinstance(c, str) for c in parsed], dtype=bool)[codes]
+    for i in np.flatnonzero(bad):
+        report.reject(line, f"{expected[i][1]} (column {LABEL_COLUMNS + i + 1})", parsed[codes[i]],
+                      f"{raw},{texts[i]}")
+    ok = ~bad
+    m = int(ok.sum())
+    out = {"geo_code": np.array([c for c, _ in expected], dtype=object)[ok],
+           "value_as_written": np.array([t.strip() for t in texts[ok]], dtype=object),
+           "source_row": np.full(m, line, dtype=np.int64),
+           "source_column": (np.arange(len(texts)) + LABEL_COLUMNS + 1)[ok]}
+    value, missing = value[ok], missing[ok]
+    if rows_are == "procedure":
+        return out | {"procedure_key": np.full(m, key, dtype=object),
+                      "rate_pct": np.array([np.nan if v is None else v for v in value], dtype=np.float64),
+                      "reported": np.array([v is not None for v in value], dtype=bool)}
+    none = np.full(m, None, dtype=object)
+    return out | {"indicator_key": np.full(m, key, dtype=object),
+                  "reported": np.array([x is None for x in missing], dtype=bool), "not_reported_reason": missing,
+                  "value_bool": value if value_type == "boolean" else none,
+                  "value_pct": value if value_type == "percent" else none,
+                  "value_count": value if value_type == "count" else none}
+
+
+@lru_cache(maxsize=4096)
+def _cell_or_reason(text: str, value_type: str) -> Cell | str:
+    """_cell, or the reason the cell is quarantined (cached: a few hundred distinct texts in 118,000 cells)."""
+    try:
+        return _cell(text, value_type)
+    except CellError as exc:
+        return str(exc)
 
 
 def _cell(text: str, value_type: str) -> Cell:
@@ -219,15 +268,15 @@ def _cell(text: str, value_type: str) -> Cell:
     return Cell(value, None)
 
 
-def _record(rows_are, value_type, cell, release, code, respondent, key, text, name, line, column) -> dict:
-    base = {"release_date": release, "geo_code": code, "respondent": respondent, "value_as_written": text.strip(),
-            "source_file": name, "source_row": line, "source_column": column}
-    if rows_are == "procedure":
-        return {**base, "procedure_key": key, "rate_pct": cell.value, "reported": cell.value is not None}
-    return {**base, "indicator_key": key, "reported": cell.missing is None, "not_reported_reason": cell.missing,
-            "value_bool": cell.value if value_type == "boolean" else None,
-            "value_pct": cell.value if value_type == "percent" else None,
-            "value_count": cell.value if value_type == "count" else None}
+def _check_shares(values: pd.DataFrame, reports: dict[str, FileReport]) -> None:
+    """The 32-procedure share as published against its numerator and denominator (flagged beyond its rounding)."""
+    if values.empty:
+        return
+    shares = values[(values.indicator_key == SHARE) & values.value_pct.notna() & values.denominator.notna()]
+    for file, s in shares.groupby("source_file"):
+        check_rates(reports[file], s.source_row.to_numpy(), ("column " + s.source_column.astype(str)).to_numpy(),
+                    s.geo_code.to_numpy(), s.value_as_written.to_numpy(), s.value_pct.to_numpy(float),
+                    s.numerator.to_numpy(float), s.denominator.to_numpy(float), SHARE_FORMULA)
 
 
 def _with_fraction(values: pd.DataFrame) -> pd.DataFrame:
@@ -238,7 +287,7 @@ def _with_fraction(values: pd.DataFrame) -> pd.DataFrame:
     num = values[values.indicator_key == "most_used_32_online"].set_index(idx)["value_count"].rename("numerator")
     den = values[values.indicator_key == "most_used_32_offered"].set_index(idx)["value_count"].rename("denominator")
     values = values.join(num, on=idx).join(den, on=idx)
-    share = values.indicator_key == "most_used_32_online_share"
+    share = values.indicator_key == SHARE
     values.loc[~share, ["numerator", "denominator"]] = None
     for col in ("value_count", "numerator", "denominator"):
         values[col] = values[col].astype("Int64")

@@ -22,13 +22,14 @@ def load(ctx: BuildContext, source_id: str, entry: dict, files: list[LocalFile])
     master = ctx.require_master(source_id)
     prefs = master[master.level == "prefecture"]
     pref_codes = dict(zip(prefs.name_ja, prefs.geo_code))
+    with_municipalities = set(master.loc[master.level == "municipality", "parent_code"])  # prefectures of the master
     parsed = []
     for f in files:
         name = Path(f.spec.rel_path).name
         if name == "all_localgovs.csv":
             parsed.append(mynumber.parse_localgovs(f, ctx.resolver))
         elif name == "all_prefectures.csv":
-            parsed.append(mynumber.parse_prefectures(f, pref_codes))
+            parsed.append(mynumber.parse_prefectures(f, pref_codes, with_municipalities))
         else:
             parsed.append(mynumber.parse_types(f))
     issuance, types = mynumber.frames(parsed)

@@ -36,6 +36,20 @@ CREATE TABLE rejected_row (
     raw         VARCHAR NOT NULL
 );
 
+-- Rows kept but flagged: a rate the source publishes differs from the rate computed from the same row's numerator and
+-- denominator by more than the rounding of the published figure (etl/completeness.py). Listed by `python -m etl status`.
+CREATE TABLE rate_flag (
+    source_id     VARCHAR NOT NULL REFERENCES source (source_id),
+    file          VARCHAR NOT NULL REFERENCES source_file (file),
+    row_number    BIGINT NOT NULL,
+    column_name   VARCHAR NOT NULL,
+    subject       VARCHAR NOT NULL,  -- the geo code (or the category of a type total) the row is about
+    published_pct DOUBLE NOT NULL,
+    computed_pct  DOUBLE,            -- NULL when the denominator is 0
+    tolerance_pct DOUBLE NOT NULL CHECK (tolerance_pct > 0),
+    reason        VARCHAR NOT NULL
+);
+
 CREATE TABLE municipality (
     geo_code     VARCHAR PRIMARY KEY CHECK (regexp_full_match(geo_code, '[0-9]{5}')),
     lg_code      VARCHAR NOT NULL UNIQUE CHECK (regexp_full_match(lg_code, '[0-9]{6}')),
