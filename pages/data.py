@@ -11,12 +11,12 @@ from dash import Input, Output, State, dcc, html
 from smartcity import catalog, citations, gridquery
 from smartcity.components import no_database, page_header
 from smartcity.db import connect
-from smartcity.export import to_csv_bytes, to_xlsx_bytes
+from smartcity.export import XLSX_MAX_ROWS, ExcelLimit, cp932_note, csv_stream, xlsx_bytes
 from smartcity.format import next_update
 from smartcity.i18n import bi, grid_locale, lang_of, split_bilingual, tr
 from smartcity.queries import common
 from smartcity.settings import db_path
-from smartcity.tablequery import QueryError, count, select
+from smartcity.tablequery import QueryError, arrow_reader, count, execute, select
 from smartcity.urlstate import sync_url, url_sink
 
 dash.register_page(__name__, path="/data", name="データ / Data", title="オープンデータ / Open data")
@@ -190,11 +190,7 @@ def detail(db, d: catalog.Dataset, lang: str) -> html.Div:
                            size="sm", className="small", id=f"{PREFIX}-dictionary")
     grid = dag.AgGrid(
         id=f"{PREFIX}-grid", rowModelType="infinite",
-        columnDefs=[{"field": c.name, "headerName": c.name, "headerTooltip": tr(c.ja, c.en, lang),
-                     **({"filter": "agNumberColumnFilter", "type": "numericColumn"} if c.type in ("integer", "number")
-                        else {"filter": "agDateColumnFilter"} if c.type == "date"
-                        else {"filter": "agTextColumnFilter"}),
-                     "filterParams": {"maxNumConditions": 1, "buttons": ["reset"]}} for c in d.columns],
+        columnDefs=column_defs(d, lang),
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_ROWS, "cacheBlockSize": PAGE_ROWS,
                          "paginationPageSizeSelector": False, "enableCellTextSelection": True, **grid_locale(lang)},
@@ -212,16 +208,32 @@ def detail(db, d: catalog.Dataset, lang: str) -> html.Div:
                  html.Li([html.Strong("API: "), *[html.A(f".{f}", href=f"{api}.{f}", className="me-2")
                                                    for f in ("csv", "json", "parquet")]])], className="small"),
         html.Details([html.Summary(tr("列の説明（データ辞書）", "Column dictionary", lang)), dictionary], open=False),
-        html.P(tr("列見出しで並べ替え、メニューで絞り込めます（処理はデータベースで行います）。ダウンロードは絞り込んだ結果の全行です。",
-                  "Sort by a column header and filter from its menu (done by the database). Downloads hold every row "
-                  "of the filtered view.", lang), className="small mt-2"),
+        html.P(tr(f"列見出しで並べ替え、メニューで絞り込めます（処理はデータベースで行います）。ダウンロードは絞り込んだ結果の全行です"
+                  f"（Excel は {XLSX_MAX_ROWS:,} 行まで。CP932 にない文字は CP932 の文字に置き換え、その旨を表示します）。",
+                  f"Sort by a column header and filter from its menu (done by the database). Downloads hold every row "
+                  f"of the filtered view (Excel: at most {XLSX_MAX_ROWS:,} rows; characters CP932 lacks are written "
+                  f"in their CP932 forms, and the page says which).", lang), className="small mt-2"),
+        html.Div(id=f"{PREFIX}-message"),  # a refused grid request (dbc.Alert: role="alert")
         grid,
         html.Div([dbc.Button(label, id=f"{PREFIX}-dl-{kind}", size="sm", color="secondary", outline=True, className="me-2")
                   for kind, label in (("utf8", tr("CSV（UTF-8, Excel 用）", "CSV (UTF-8, for Excel)", lang)),
                                       ("cp932", "CSV (Shift_JIS / CP932)"), ("xlsx", "Excel (.xlsx)"))]
                  + [html.Span(id=f"{PREFIX}-count", className="small ms-2")], className="mt-2"),
+        html.Div(id=f"{PREFIX}-dl-message", className="mt-2"),
         dcc.Download(id=f"{PREFIX}-download"),
     ])
+
+
+def column_defs(d: catalog.Dataset, lang: str) -> list[dict]:
+    """The grid's columns: each with its filter, offering only the filter types the server implements."""
+    return [{"field": c.name, "headerName": c.name, "headerTooltip": tr(c.ja, c.en, lang),
+             **gridquery.column_filter(c)} for c in d.columns]
+
+
+def message(err: QueryError | tuple[str, str], lang: str, color: str = "danger") -> dbc.Alert:
+    """A refused request or a download note, in the page's language first (bi)."""
+    ja, en = (err.ja, err.en) if isinstance(err, QueryError) else err
+    return dbc.Alert(bi(ja, en, lang), color=color, className="small py-2 mb-2")
 
 
 @dash.callback(Output(f"{PREFIX}-detail", "children"), Input(f"{PREFIX}-dataset", "value"), State(f"{PREFIX}-lang", "data"),
@@ -234,55 +246,95 @@ def choose(dataset_id: str, lang: str):
 
 
 @dash.callback(Output(f"{PREFIX}-grid", "getRowsResponse"), Output(f"{PREFIX}-view", "data"),
-               Output(f"{PREFIX}-count", "children"),
+               Output(f"{PREFIX}-count", "children"), Output(f"{PREFIX}-message", "children"),
                Input(f"{PREFIX}-grid", "getRowsRequest"), State(f"{PREFIX}-dataset", "value"),
                State(f"{PREFIX}-lang", "data"), prevent_initial_call=True)
 def page_rows(req: dict | None, dataset_id: str, lang: str):
-    """One block of rows, sorted and filtered by the database."""
+    """One block of rows, sorted and filtered by the database; a bad request gets no rows and a message saying
+    why (the view keeps it, so a download of it says the same)."""
     if not req:
-        return dash.no_update, dash.no_update, dash.no_update
-    db = db_path()
-    d = catalog.dataset(db, dataset_id)
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
+    view = {"dataset": dataset_id, "filterModel": req.get("filterModel"), "sortModel": req.get("sortModel")} \
+        if isinstance(req, dict) else None
     try:
-        filters, sort = gridquery.filters_of(d, req.get("filterModel")), gridquery.sort_of(d, req.get("sortModel"))
-        start, end = int(req.get("startRow", 0)), int(req.get("endRow", PAGE_ROWS))
-        with connect(db) as con:
-            cur = con.execute(*select(d, filters, sort, end - start, start))
-            names = [c[0] for c in cur.description]
-            block = [dict(zip(names, _plain(r))) for r in cur.fetchall()]
-            total = con.execute(*count(d, filters)).fetchone()[0]
+        block, total = rows_block(db_path(), req, dataset_id)
     except QueryError as err:
-        return {"rowData": [], "rowCount": 0}, None, err.message
-    view = {"dataset": d.id, "filterModel": req.get("filterModel"), "sortModel": req.get("sortModel")}
-    return {"rowData": block, "rowCount": total}, view, tr(f"{total:,} 行", f"{total:,} rows", lang)
+        return {"rowData": [], "rowCount": 0}, view, "", message(err, lang)
+    return {"rowData": block, "rowCount": total}, view, tr(f"{total:,} 行", f"{total:,} rows", lang), None
+
+
+def rows_block(db, req: dict, dataset_id: str) -> tuple[list[dict], int]:
+    """(rows of the requested block, total rows of the filtered view); QueryError for anything invalid."""
+    if not isinstance(req, dict):
+        raise QueryError("the grid request must be an object", [], ja="表の要求の形式が正しくありません")
+    d = _dataset(db, dataset_id)
+    start, end = gridquery.rows_of(req)
+    filters, sort = gridquery.filters_of(d, req.get("filterModel")), gridquery.sort_of(d, req.get("sortModel"))
+    with connect(db) as con:
+        cur = execute(con, *select(d, filters, sort, end - start, start))
+        names = [c[0] for c in cur.description]
+        block = [dict(zip(names, _plain(r))) for r in cur.fetchall()]
+        total = execute(con, *count(d, filters)).fetchall()[0][0]
+    return block, total
+
+
+def _dataset(db, dataset_id) -> catalog.Dataset:
+    d = catalog.dataset(db, dataset_id) if isinstance(dataset_id, str) else None
+    if d is None:
+        raise QueryError(f"unknown dataset {str(dataset_id)[:40]!r}", [x.id for x in catalog.datasets(db)],
+                         ja=f"データセット {str(dataset_id)[:40]!r} はありません")
+    return d
 
 
 def _plain(row) -> list:
     return [v.isoformat() if hasattr(v, "isoformat") else v for v in row]
 
 
-@dash.callback(Output(f"{PREFIX}-download", "data"), Input(f"{PREFIX}-dl-utf8", "n_clicks"),
-               Input(f"{PREFIX}-dl-cp932", "n_clicks"), Input(f"{PREFIX}-dl-xlsx", "n_clicks"),
-               State(f"{PREFIX}-view", "data"), State(f"{PREFIX}-dataset", "value"), prevent_initial_call=True)
-def download(_u, _c, _x, view: dict | None, dataset_id: str):
-    """Every row of the filtered, sorted view in the chosen format."""
-    data, filename = export_view(db_path(), dash.ctx.triggered_id.rsplit("-", 1)[-1], view, dataset_id)
-    return dcc.send_bytes(data, filename)
+@dash.callback(Output(f"{PREFIX}-download", "data"), Output(f"{PREFIX}-dl-message", "children"),
+               Input(f"{PREFIX}-dl-utf8", "n_clicks"), Input(f"{PREFIX}-dl-cp932", "n_clicks"),
+               Input(f"{PREFIX}-dl-xlsx", "n_clicks"), State(f"{PREFIX}-view", "data"),
+               State(f"{PREFIX}-dataset", "value"), State(f"{PREFIX}-lang", "data"), prevent_initial_call=True)
+def download(_u, _c, _x, view: dict | None, dataset_id: str, lang: str | None = None):
+    """Every row of the filtered, sorted view in the chosen format; a bad view or one over the Excel limit gets a
+    message instead, and a CP932 file that needed replacements a note saying which."""
+    try:
+        data, filename, note = export_view(db_path(), dash.ctx.triggered_id.rsplit("-", 1)[-1], view, dataset_id)
+    except QueryError as err:
+        return dash.no_update, message(err, lang)
+    return dcc.send_bytes(data, filename), message(note, lang, "warning") if note else None
 
 
-def export_view(db, kind: str, view: dict | None, dataset_id: str) -> tuple[bytes, str]:
-    """(bytes, file name) of the view as utf8 / cp932 CSV or xlsx."""
-    d = catalog.dataset(db, (view or {}).get("dataset") or dataset_id)
-    filters = gridquery.filters_of(d, (view or {}).get("filterModel"))
-    sort = gridquery.sort_of(d, (view or {}).get("sortModel"))
+def export_view(db, kind: str, view: dict | None, dataset_id: str) -> tuple[bytes, str, tuple[str, str] | None]:
+    """(bytes, file name, note or None) of the view as utf8 / cp932 CSV or xlsx; QueryError for a bad view (the
+    same checks as the grid) or more than XLSX_MAX_ROWS rows for Excel."""
+    view = view if isinstance(view, dict) else {}
+    d = _dataset(db, view.get("dataset") or dataset_id)
+    filters = gridquery.filters_of(d, view.get("filterModel"))
+    sort = gridquery.sort_of(d, view.get("sortModel"))
     with connect(db) as con:
-        frame = con.execute(*select(d, filters, sort)).fetchdf()
-    for name in frame.columns:  # dates travel as ISO text
-        if str(frame[name].dtype).startswith("datetime"):
-            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
-    if kind == "xlsx":
-        return to_xlsx_bytes(frame, d.id), f"{d.id}.xlsx"
-    return to_csv_bytes(frame, "cp932" if kind == "cp932" else "utf-8-sig"), f"{d.id}_{kind}.csv"
+        if kind == "xlsx":
+            return _xlsx(con, d, filters, sort), f"{d.id}.xlsx", None
+        replaced: dict = {}
+        reader = arrow_reader(con, *select(d, filters, sort), 65_536)
+        data = b"".join(csv_stream(reader, reader.schema.names, "cp932" if kind == "cp932" else "utf-8-sig",
+                                   replaced))
+    return data, f"{d.id}_{kind}.csv", cp932_note(replaced)
+
+
+def _xlsx(con, d: catalog.Dataset, filters, sort) -> bytes:
+    """The view as an Excel workbook, refused above XLSX_MAX_ROWS rows (counted before anything is built) or with a
+    cell longer than Excel holds."""
+    total = execute(con, *count(d, filters)).fetchall()[0][0]
+    if total > XLSX_MAX_ROWS:
+        raise QueryError(f"{total:,} rows: an Excel download holds at most {XLSX_MAX_ROWS:,}. Filter the table "
+                         "further, or download CSV (no limit)", [f"≤ {XLSX_MAX_ROWS}"],
+                         ja=f"{total:,} 行あります。Excel のダウンロードは {XLSX_MAX_ROWS:,} 行までです。さらに絞り込むか、"
+                            "CSV（上限なし）をダウンロードしてください")
+    reader = arrow_reader(con, *select(d, filters, sort), 65_536)
+    try:
+        return xlsx_bytes(reader, reader.schema.names, d.id)
+    except ExcelLimit as err:
+        raise QueryError(f"{err.en}: download CSV instead", [], ja=f"{err.ja}。CSV をダウンロードしてください") from err
 
 
 sync_url(PREFIX, {"dataset": (f"{PREFIX}-dataset", "value")})

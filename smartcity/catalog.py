@@ -63,14 +63,21 @@ def _db_columns(db: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def identity(db: Path) -> tuple[str, int, int, int]:
+    """The build file's identity (path, inode, mtime_ns, size): a swapped-in build has another, so caches keyed by
+    it never serve an older build."""
+    st = db.stat()
+    return str(db), st.st_ino, st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=4)
-def _datasets(db: str, _mtime: float) -> tuple[Dataset, ...]:
+def _datasets(db: str, _inode: int, _mtime: int, _size: int) -> tuple[Dataset, ...]:
     types = _db_columns(Path(db))
     found = []
     core = _toml(ROOT / "data" / "catalog.toml")["datasets"]
     for table, meta in core.items():
         kind = "kpi" if table in ("observation", "assessment") else (
-            "provenance" if table in ("source", "source_file", "rejected_row", "build_change") else "open_data")
+            "provenance" if table in ("source", "source_file", "rejected_row", "rate_flag", "build_change") else "open_data")
         found.append(_dataset(table, kind, meta, meta["columns"], types[table], tuple(meta["sources"]),
                               meta["describes"], tuple(meta.get("primary_key", ()))))
     for folder, kind in (("kpi", "kpi"), ("reference", "reference")):
@@ -92,7 +99,7 @@ def _dataset(table, kind, meta, col_meta, db_cols, sources, describes, pk) -> Da
 
 def datasets(db: Path) -> tuple[Dataset, ...]:
     """Every published dataset (cached per database file version)."""
-    return _datasets(str(db), db.stat().st_mtime)
+    return _datasets(*identity(db))
 
 
 def dataset(db: Path, dataset_id: str) -> Dataset | None:
@@ -101,11 +108,13 @@ def dataset(db: Path, dataset_id: str) -> Dataset | None:
 
 
 @lru_cache(maxsize=4)
-def _facts(db: str, _mtime: float) -> dict:
-    ids = [d.id for d in _datasets(db, _mtime)]
+def _facts(db: str, _inode: int, _mtime: int, _size: int) -> dict:
+    ids = [d.id for d in _datasets(db, _inode, _mtime, _size)]
     with connect(Path(db)) as con:
-        counts = {i: con.execute(f'SELECT count(*) FROM "{i}"').fetchone()[0] for i in ids}  # ids from the catalog
-        build = con.execute("SELECT built_at, content_sha256, first_snapshot, last_snapshot FROM build_info").fetchone()
+        # fetchall, not fetchone: a request's shared cursor must not be left holding unread rows
+        counts = {i: con.execute(f'SELECT count(*) FROM "{i}"').fetchall()[0][0] for i in ids}  # ids from the catalog
+        build = con.execute("SELECT built_at, content_sha256, first_snapshot, last_snapshot FROM build_info"
+                            ).fetchall()[0]
         sources = {r[0]: dict(zip(("source_id", "title_ja", "title_en", "publisher_ja", "publisher_en", "licence",
                                    "attribution", "url"), r))
                    for r in con.execute("""SELECT source_id, title_ja, title_en, publisher_ja, publisher_en, licence,
@@ -116,7 +125,7 @@ def _facts(db: str, _mtime: float) -> dict:
 
 def facts(db: Path) -> dict:
     """Row counts, build time and checksum, and the sources (cached per database file version)."""
-    return _facts(str(db), db.stat().st_mtime)
+    return _facts(*identity(db))
 
 
 def describe(db: Path, d: Dataset) -> dict:

@@ -107,7 +107,8 @@ def test_etag_last_modified_and_304(client):
     ("/api/v1/datasets/municipality.json?geo_code__like=1", 400, "unknown operator 'like'", "contains"),
     ("/api/v1/datasets/municipality.csv?encoding=latin-1", 400, "unknown encoding 'latin-1'", "cp932"),
     ("/api/v1/datasets/municipality.json?limit=-1", 400, "limit must be a whole number", "limit=0"),
-    ("/api/v1/datasets/mynumber_issuance.json?snapshot_date=yesterday", 400, "does not fit its column's type", None),
+    ("/api/v1/datasets/mynumber_issuance.json?snapshot_date=yesterday", 400,
+     "'yesterday' does not fit column 'snapshot_date', which holds dates (YYYY-MM-DD)", "2022-09-30"),
     ("/api/v1/datasets/municipality.json?geo_code=1';DROP TABLE municipality;--", 200, None, None),
 ])
 def test_bad_requests_say_what_is_valid(client, url, status, message, valid):
@@ -150,7 +151,9 @@ def test_export_helpers_keep_numbers_and_neutralise_text():
     text = to_csv_bytes(frame).decode("utf-8-sig")
     assert "01100,'-5 is text,-5" in text and "27100,'+81,12.5" in text
     sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
-    assert [c.value for c in sheet[2]] == ["01100", "'-5 is text", -5]
+    assert [c.value for c in sheet[2]] == ["01100", "-5 is text", -5]  # text as text, no quote added
+    assert [c.data_type for c in sheet[2]] == ["s", "s", "n"]
+    assert sheet["B2"].quotePrefix and not sheet["A2"].quotePrefix
     assert to_csv_bytes(frame, "cp932").decode("cp932").startswith("geo_code")
 
 

@@ -150,10 +150,14 @@ def test_xlsx_codes_text_numbers_numbers_and_a_source_sheet():
     assert [c.value for c in data[1]] == ["団体コード", "名称", "交付率（％）", "割合", "交付枚数", "人口"]
     code = data["A2"]
     assert code.value == "01100" and code.data_type == "s" and code.number_format == "@"  # a code stays text
-    assert data["B2"].value == "'=HYPERLINK(\"x\")" and data["B2"].data_type == "s"  # never a formula
+    assert data["B2"].value == "=HYPERLINK(\"x\")" and data["B2"].data_type == "s"  # text, never a formula
+    assert data["B2"].quotePrefix and data["B2"].number_format == "@"  # editing it in Excel keeps it text
     assert [c.value for c in data[2]][2:] == [12.35, 0.123, 1235, 1960668]  # numbers, as shown
     assert all(data.cell(2, i).data_type == "n" for i in range(3, 7))
+    assert data.freeze_panes == "A2" and data["A1"].font.b  # the header row stays in view, bold
     assert book.sheetnames[1] == SOURCE_SHEET == "出典・Source"
+    widths = book[SOURCE_SHEET].column_dimensions
+    assert (int(widths["A"].width), int(widths["B"].width)) == (34, 90)  # labels, then values wide enough to read
     about = {row[0].value: row[1].value for row in book[SOURCE_SHEET].iter_rows()}
     assert about["タイトル / Title"] == "マイナンバーカード交付率"
     assert about["タイトル（英語） / Title (English)"] == "My Number card issuance rate"
@@ -168,7 +172,8 @@ def test_source_sheet_rows_with_and_without_a_build():
     assert "データ時点 / Data as of" not in rows and "出典（英語） / Source (English)" not in rows
     from smartcity.export import to_xlsx_bytes
     sheet = load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]}), about=list(rows.items()))))[SOURCE_SHEET]
-    assert sheet["B3"].value == "'=cmd"  # formula-like text neutralised on the source sheet too
+    assert sheet["B3"].value == "=cmd" and sheet["B3"].data_type == "s"  # text on the source sheet too
+    assert sheet["B3"].quotePrefix
 
 
 def test_build_date_comes_from_the_database(dash_app, db):
