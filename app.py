@@ -8,9 +8,8 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
-from flask_compress import Compress
 
-from smartcity import api, components
+from smartcity import api, components, db as gateway, geo, layouts, serving
 from smartcity.format import day_words
 from smartcity.i18n import BRAND_EN, BRAND_JA, lang_of, request_lang, split_bilingual, tab_title, tr
 from smartcity.queries import common, kpi
@@ -37,6 +36,10 @@ class SmartCityDash(dash.Dash):
         kwargs["title"] = tr(BRAND_JA, BRAND_EN, lang)
         return super().interpolate_index(**kwargs).replace('<html lang="ja">', f'<html lang="{lang}">', 1)
 
+    def _config(self) -> dict:
+        """Dash's page config without framework versions (serving.public_config)."""
+        return serving.public_config(super()._config())
+
 
 def create_app(db: Path | None = None) -> dash.Dash:
     """Build the app; `db` overrides the database path (tests use fixture databases)."""
@@ -53,7 +56,8 @@ def create_app(db: Path | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="ja">')
     if db is not None:
         app.server.config["SMARTCITY_DB"] = str(db)
-    Compress(app.server)
+    serving.harden(app)
+    gateway.init_app(app.server)
     app.layout = html.Div([
         html.A("本文へ移動 / Skip to content", href="#main", className="visually-hidden-focusable"),
         dbc.Navbar(dbc.Container([
@@ -66,7 +70,11 @@ def create_app(db: Path | None = None) -> dash.Dash:
         dcc.Store(id="shell-lang"),
     ])
     localise_titles()
+    for module, page in dash.page_registry.items():  # each page renders once per build, day and query
+        if callable(page.get("layout")):
+            page["layout"] = layouts.per_build(module, page["layout"])
     app.server.register_blueprint(api.bp)
+    app.server.register_blueprint(geo.bp)
     _register_shell_callbacks(app)
     components.register_callbacks(app)
     return app

@@ -12,11 +12,16 @@ connection, for a bounded time per level.
     python benchmarks/load_benchmark.py --server dev        # Flask's development server (python app.py)
     python benchmarks/load_benchmark.py --users 1,10 --seconds 15 --db data/smartcity.duckdb
 
+The server reads a copy of the database; halfway through the last level a new build is swapped in under it as the
+ETL swaps one in (a new file, then an atomic rename), so the errors of that level show whether any request was lost.
+
 Run it on a quiet machine: the users share its cores with the server. It prints figures; it asserts nothing.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 import http.client
 import json
 import os
@@ -28,6 +33,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,7 +255,15 @@ class User(threading.Thread):
             self.sink(f"= {name}", time.monotonic() - started, 200 if ok else 500, 0)
 
 
-def run_level(port: int, scripts: list[tuple[str, list[dict]]], users: int, seconds: float) -> dict:
+def swap_in(source: Path, live: Path) -> None:
+    """Swap a new build into the served path as the ETL does: a new file written beside it, then os.replace."""
+    tmp = live.with_name(".next-" + live.name)
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, live)
+
+
+def run_level(port: int, scripts: list[tuple[str, list[dict]]], users: int, seconds: float,
+              swap: Callable[[], None] | None = None) -> dict:
     timings, errors, sizes = defaultdict(list), defaultdict(int), defaultdict(list)
     lock = threading.Lock()
 
@@ -265,6 +279,8 @@ def run_level(port: int, scripts: list[tuple[str, list[dict]]], users: int, seco
     began = time.monotonic()
     for user in crowd:
         user.start()
+    if swap:
+        threading.Timer(seconds / 2, swap).start()  # a new build arrives in the middle of the level
     for user in crowd:
         user.join(seconds + 180)
     elapsed = time.monotonic() - began
@@ -298,17 +314,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each level")
     parser.add_argument("--db", type=Path,
                         default=Path(os.environ.get("SMARTCITY_DB", ROOT / "data" / "smartcity.duckdb")))
+    parser.add_argument("--no-swap", dest="swap", action="store_false",
+                        help="do not swap a new build in during the last level")
     args = parser.parse_args()
     if not args.db.is_file():
         raise SystemExit(f"{args.db}: no database; build it with `python -m etl build`")
     levels = [int(u) for u in args.users.split(",") if u.strip()]
     port = free_port()
-    proc = start_server(args.server, args.db.resolve(), port)
+    workdir = Path(tempfile.mkdtemp(prefix="load-benchmark-"))
+    live = workdir / "smartcity.duckdb"  # the server reads a copy, so the benchmark can swap builds under it
+    shutil.copyfile(args.db, live)
+    proc = start_server(args.server, live, port)
     try:
         base = f"http://127.0.0.1:{port}"
         recorded = record(base)
         print(f"# load benchmark: {args.server} server, database {args.db}, {os.cpu_count()} cores, "
-              f"{args.seconds:.0f} s a level")
+              f"{args.seconds:.0f} s a level; at the last level a new build is swapped in halfway")
         for name, requests in recorded.items():
             kinds = defaultdict(int)
             for r in requests:
@@ -317,11 +338,15 @@ def main() -> None:
         # each round visits every page once and makes each interaction once, after a visit of its page
         mix = [(n, recorded[n]) for n in MIX]
         for users in levels:
-            result = run_level(port, mix, users, args.seconds)
+            swap = (lambda: swap_in(args.db, live)) if users == levels[-1] and args.swap else None
+            result = run_level(port, mix, users, args.seconds, swap)
             report(users, result, server_memory_mb(proc))
+            if swap:
+                print("(a new build was swapped in halfway through this level: its errors include any request lost "
+                      "to the swap)")
     finally:
         stop_server(proc)
-
+        shutil.rmtree(workdir, ignore_errors=True)
 
 if __name__ == "__main__":
     main()

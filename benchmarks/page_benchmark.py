@@ -2,8 +2,9 @@
 
     python benchmarks/page_benchmark.py [--repeat 5]
 
-For each page: time from navigation start until Dash has no pending callback and the page's marker element exists
-(median of runs, fresh browser cache per run), and the bytes transferred (encoded, as on the wire).
+For each page: time from navigation start until the page is loaded — its marker element exists, Dash has no pending
+callback and every chart is drawn (tests/helpers.CHARTS_DRAWN: every graph has its Plotly plot, every map its style
+and shapes) — median of runs, fresh browser cache per run; and the bytes transferred (encoded, as on the wire).
 Uses data/smartcity.duckdb (or $SMARTCITY_DB).
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from app import create_app  # noqa: E402
 from common.settings import load_settings  # noqa: E402
+from helpers import CHARTS_DRAWN  # noqa: E402
 
 PAGES = {"/": "ov-page", "/mynumber?area=japan": "mn-page", "/mynumber": "mn-page", "/municipalities": "muni-page",
          "/municipalities?measure=proc:library_reservation": "muni-page",
@@ -52,8 +54,8 @@ def load(driver, url: str, marker: str) -> tuple[float, int, int]:
     while True:
         done = driver.execute_script(
             f"return !!document.getElementById('{marker}') && "
-            "document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0 && "
-            "Array.from(document.querySelectorAll('.js-plotly-plot')).every(p => p._fullLayout)")
+            "document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0")
+        done = done and driver.execute_script(CHARTS_DRAWN)
         if done or time.perf_counter() - start > 60:
             break
         time.sleep(0.02)

@@ -17,6 +17,7 @@ from smartcity.format import STALE, as_of_words, next_update, target_date_words
 from smartcity.i18n import bi, lang_of, tr
 from smartcity.queries import common, kpi
 from smartcity.settings import db_path
+from smartcity.layouts import callback_per_build
 
 dash.register_page(__name__, path_template="/kpi/<indicator_id>", name="指標 / Indicator",
                    title="指標 / Indicator")
@@ -214,6 +215,7 @@ def _row_citations(db, obs: pd.DataFrame, lang: str) -> list[str]:
     Output(meta_id(CHART), "data"), Output(f"{CHART}-asof", "children"), Output(f"{CHART}-source", "children"),
     Input(f"{PREFIX}-geo", "value"), State(f"{PREFIX}-indicator", "data"), State(f"{PREFIX}-lang", "data"),
     prevent_initial_call=True)
+@callback_per_build  # the same choice on the same build gives the same answer: made once
 def update_geography(geo, indicator_id, lang):
     """A new geography: redraw the chart, its table twin, the status and the sources."""
     lang = lang_of(lang)

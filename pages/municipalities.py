@@ -19,6 +19,7 @@ from smartcity.figures.maps import choropleth, drawn_z, key_traces, legend_title
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import common, dx, municipal
 from smartcity.settings import db_path
+from smartcity.layouts import callback_per_build
 
 dash.register_page(__name__, path="/municipalities", name="市町村DX / Municipal DX",
                    title="市町村DX / Municipal DX")
@@ -295,6 +296,7 @@ def dist_note(info, lang: str) -> str:
     State(f"{PREFIX}-lang", "data"), State(f"{PREFIX}-view", "data"),
     prevent_initial_call=True,
 )
+@callback_per_build  # the same choice on the same build gives the same answer: made once
 def change_measure(measure: str, procedure: str | None, area: str | None, lang: str, view: dict | None):
     """A new measure changes only the values, the hover text and the colour legend (never the geometry); a new area
     draws that area's map."""

@@ -14,6 +14,7 @@ from smartcity.figures import mynumber as fig
 from smartcity.i18n import lang_of, tr
 from smartcity.queries import common, mynumber
 from smartcity.settings import db_path
+from smartcity.layouts import callback_per_build
 
 dash.register_page(__name__, path="/mynumber", name="マイナンバーカード / My Number card",
                    title="マイナンバーカード / My Number card")
@@ -199,6 +200,7 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     State(f"{PREFIX}-lang", "data"),
     prevent_initial_call=True,
 )
+@callback_per_build  # the same choice on the same build gives the same answer: made once
 def update(area: str, date: str, lang: str):
     """A new date patches the map's values only; a new area rebuilds the map with that area's geometry."""
     lang = lang_of(lang)

@@ -13,6 +13,15 @@ os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
 FIXTURES = Path(__file__).with_name("fixtures")
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Every test queries and renders afresh: one that patches a query or a figure must not see an earlier test's
+    cached result (the app caches both per build)."""
+    from smartcity import db, layouts
+    db.clear_cache()
+    layouts.clear()
+
+
 def real_mirror() -> Path | None:
     """The open-data mirror the integration tests read (None when this machine has none)."""
     path = Path(os.environ.get("SMARTCITY_DATA_MIRROR", PROJECT_ROOT.parent / "shared" / "data" / "open"))
@@ -162,9 +171,24 @@ def chrome(tmp_path):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_WATCH})
     driver.download_dir = tmp_path
     yield driver
-    driver.quit()
+    try:
+        violations = driver.execute_script(CSP_READ)
+    finally:
+        driver.quit()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+# Every page the test opened records the app's Content-Security-Policy violations in localStorage (kept across
+# navigations on the app's origin); the chrome fixture fails the test if there are any.
+CSP_WATCH = """document.addEventListener('securitypolicyviolation', e => {
+  const seen = JSON.parse(localStorage.getItem('csp-violations') || '[]');
+  seen.push([location.pathname, e.effectiveDirective, e.blockedURI, e.sourceFile, e.lineNumber, e.sample]);
+  localStorage.setItem('csp-violations', JSON.stringify(seen));
+});"""
+CSP_READ = """try { return JSON.parse(localStorage.getItem('csp-violations') || '[]'); } catch (e) { return []; }"""
 
 
 FIXTURE_MIRROR = FIXTURES / "mirror"

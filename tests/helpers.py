@@ -24,6 +24,16 @@ def layout_of(module: str, **query):
     return dash.page_registry[f"pages.{module}"]["layout"](**query)
 
 
+def shapes_of(server, trace) -> list[dict]:
+    """The GeoJSON features a map trace draws: carried in the trace, or fetched from the address it names
+    (smartcity.geo), as the browser does."""
+    if isinstance(trace.geojson, str):
+        resp = server.test_client().get(trace.geojson)
+        assert resp.status_code == 200, trace.geojson
+        return json.loads(resp.data)["features"]
+    return list(trace.geojson["features"])
+
+
 def page_text(component) -> str:
     """All text in a Dash component tree."""
     if isinstance(component, str | int | float):
@@ -85,6 +95,19 @@ return Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd => {
   });
 });"""
 
+# Every chart on the page drawn: each dcc.Graph holds a Plotly plot with its full layout (a graph whose Plotly bundle
+# or figure is still on its way is `.dash-graph--pending` with no plot inside) and each map's style and sources loaded.
+CHARTS_DRAWN = """
+return Array.from(document.querySelectorAll('.dash-graph')).every(g => {
+  const gd = g.querySelector('.js-plotly-plot');
+  if (g.classList.contains('dash-graph--pending') || !gd || !gd._fullLayout) return false;
+  const layout = gd._fullLayout;
+  return ((layout._subplots && layout._subplots.map) || []).every(id => {
+    const subplot = layout[id] && layout[id]._subplot;
+    return Boolean(subplot && subplot.map && subplot.map.loaded());
+  });
+});"""
+
 
 def wait_rendered(driver, element_id: str, timeout: float = 30) -> None:
     """Wait for the page's marker element, for Dash to finish every pending callback and for every map on the page
@@ -125,9 +148,12 @@ def full_data(driver, graph_id: str) -> list[dict] | None:
     return driver.execute_script(
         f"const gd = {plot(graph_id)}; if (!gd || !gd._fullData) return null;"
         "const list = v => v ? Array.from(v) : null;"
+        # a map names its shapes' address (smartcity.geo); Plotly keeps what it fetched in PlotlyGeoAssets
+        "const shapes = g => { const c = typeof g === 'string' ? (window.PlotlyGeoAssets || {})[g] : g;"
+        " return c && c.features ? c.features.length : null; };"
         "return gd._fullData.map(t => ({name: t.name, x: list(t.x), y: list(t.y), z: list(t.z),"
         " locations: list(t.locations), title: t.colorbar && t.colorbar.title ? t.colorbar.title.text : null,"
-        " features: t.geojson && t.geojson.features ? t.geojson.features.length : null}));")
+        " features: shapes(t.geojson)}));")
 
 
 def trace_names(driver, graph_id: str) -> list[str]:

@@ -2,6 +2,7 @@
 hand-made frames, and the layout, code parsing and add/remove callback on an app pointed at the fixture database."""
 from __future__ import annotations
 
+import inspect
 from types import SimpleNamespace
 
 import dash
@@ -204,7 +205,7 @@ def cmp_app(fixture_db):
 def page_module() -> SimpleNamespace:
     """The page module's functions as the app registered them (importing pages.compare again would register its
     callbacks a second time)."""
-    return SimpleNamespace(**dash.page_registry["pages.compare"]["layout"].__globals__)
+    return SimpleNamespace(**inspect.unwrap(dash.page_registry["pages.compare"]["layout"]).__globals__)
 
 
 def test_parse_codes(cmp_app):

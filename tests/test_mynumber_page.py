@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from helpers import find, full_data, layout_of, network, page_text, scroll_click, wait_rendered
+from helpers import find, full_data, layout_of, network, page_text, scroll_click, shapes_of, wait_rendered
 from smartcity.figures import mynumber as fig
 
 SQUARE = json.dumps({"type": "Polygon", "coordinates": [[[135.0, 34.5], [135.1, 34.5], [135.1, 34.6], [135.0, 34.6],
@@ -158,7 +158,7 @@ def test_layout_defaults_to_osaka_and_the_latest_snapshot(dash_app):
     assert find(page, "mn-date").value == "2022-09-30" and find(page, "mn-area").value == "osaka"
     assert len(find(page, "mn-date").options) == 3  # the fixture's snapshots
     trace = find(page, "mn-map-graph").figure.data[0]
-    assert len(trace.geojson["features"]) == 43 and trace.zmax == 100  # the one scale, whatever the date
+    assert len(shapes_of(dash_app.server, trace)) == 43 and trace.zmax == 100  # the one scale, whatever the date
     grid = find(page, {"type": "twin-grid", "chart": "mn-map"})
     assert len(grid.rowData) == 43
     row = next(r for r in grid.rowData if r["geo_code"] == "27100")
@@ -174,7 +174,7 @@ def test_layout_in_english_for_japan_lists_municipalities_without_geometry(full_
     assert "My Number card issuance" in text and "Issuance rate at 2020-01-20" in text
     assert "11 municipalities have no geometry" in text and "利島村 (Tokyo)" in text
     figure = find(page, "mn-map-graph").figure
-    assert len(figure.data[0].geojson["features"]) == 1730 and figure.data[0].zmax == 100  # the one 0-100 % scale
+    assert len(shapes_of(full_app.server, figure.data[0])) == 1730 and figure.data[0].zmax == 100  # the one 0-100 % scale
     assert find(page, "mn-trend-graph").figure.layout.yaxis.title.text == "Issuance rate (%)"
     assert len(find(page, {"type": "twin-grid", "chart": "mn-map"}).rowData) == 1741
 
@@ -194,7 +194,7 @@ def test_a_new_date_patches_values_only_and_a_new_area_rebuilds(full_app):
         assert out[10] == "データ時点：2020年1月20日"
         with mock.patch.object(dash, "ctx", mock.Mock(triggered_id="mn-area")):
             out = page.update("japan", "2020-01-20", "en")
-        assert isinstance(out[0], go.Figure) and len(out[0].data[0].geojson["features"]) == 1730
+        assert isinstance(out[0], go.Figure) and len(shapes_of(full_app.server, out[0].data[0])) == 1730
         assert len(out[1]) == 1741 and "利島村" in out[5]
 
 
@@ -319,9 +319,13 @@ def test_japan_map_payload_and_draw_time(chrome, server_url):
         "return ok ? performance.now() : false;"))
     wait_rendered(chrome, "mn-page", 60)
     carrying = [(body, size) for _, body, size in update_responses(chrome) if '"geojson"' in body]
-    assert len(carrying) == 1, "the geometry should travel once"
+    assert len(carrying) == 1, "one figure names the shapes"
     body, encoded = carrying[0]
+    assert "japan_municipality." in body and '"coordinates"' not in body  # the shapes named, not carried
+    shapes = chrome.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/geo/'))")
+    assert len(shapes) == 1 and "/geo/japan_municipality." in shapes[0]  # fetched once, from the app
     print(f"\nJapan map: figure response {encoded / 1024:.0f} KiB encoded on the wire "
           f"({len(body.encode()) / 1024:.0f} KiB decoded); drawn {drawn:.0f} ms after navigation start")
-    assert 5_000 < encoded < 2_000_000  # the fixture's 54 shapes (about 280 kB for the real 1,741)
+    assert 500 < encoded < 2_000_000
     assert drawn < 30_000

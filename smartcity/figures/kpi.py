@@ -19,7 +19,7 @@ def sparkline(series: pd.DataFrame, label: str) -> go.Figure:
                                marker={"size": [0] * (len(series) - 1) + [7], "color": "#0072B2"},
                                hoverinfo="skip"))
     fig.update_layout(height=56, margin={"l": 2, "r": 6, "t": 4, "b": 4}, showlegend=False,
-                      template="plotly_white", meta={"label": label})
+                      meta={"label": label})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig

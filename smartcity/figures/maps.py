@@ -193,7 +193,8 @@ def choropleth(boundaries: pd.DataFrame, values: pd.DataFrame, value_label: str,
     `colorbar` are used as given: a horizontal colour bar, or a legend when the colour bar names the steps of a
     stepped scale (a caller's own categories). The key sits below the map; the view is fitted to the
     polygons for a figure of width x height pixels less the key and the credit line, written on the map and
-    translated beneath it when `lang` is "en"."""
+    translated beneath it when `lang` is "en". When `boundaries.attrs["geojson_url"]` names the layer's shapes
+    (smartcity.geo), the trace names that address instead of carrying the shapes."""
     merged = boundaries[["geo_code"]].merge(values, on="geo_code", how="left")
     own = callers_categories(value_label, colorscale, zrange, colorbar) if scale is None else None
     title = str(((colorbar or {}).get("title") or {}).get("text") or "") if own else legend_title(value_label, lang)
@@ -208,7 +209,8 @@ def choropleth(boundaries: pd.DataFrame, values: pd.DataFrame, value_label: str,
     else:
         colours = {**trace_colours(scale), "showscale": False}
     trace = go.Choroplethmap(
-        geojson=feature_collection(boundaries), locations=merged["geo_code"], z=drawn_z(merged["value"], scale),
+        geojson=boundaries.attrs.get("geojson_url") or feature_collection(boundaries),
+        locations=merged["geo_code"], z=drawn_z(merged["value"], scale),
         text=merged[hover_label], featureidkey="id", marker={"line": {"width": 0.6, "color": "#ffffff"},
                                                              "opacity": 0.9},
         hovertemplate="%{text}<extra></extra>", showlegend=False, **colours)

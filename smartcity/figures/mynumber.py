@@ -5,6 +5,7 @@ Pure builders (DataFrame -> figure or lists); no I/O and no Dash.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,7 +27,7 @@ def geo_name(code: str, lang: str) -> str:
     return tr(ja, en, lang)
 
 
-def _name(row: pd.Series, lang: str, with_pref: bool) -> str:
+def _name(row: Mapping, lang: str, with_pref: bool) -> str:
     ja, en = row.get("name_ja"), row.get("name_en")
     en = en if isinstance(en, str) and en else None
     pref = row.get("pref_name_en" if lang == "en" else "pref_name_ja") if with_pref else None
@@ -37,7 +38,7 @@ def _name(row: pd.Series, lang: str, with_pref: bool) -> str:
     return f"{pref} {name}" if isinstance(pref, str) and pref else name
 
 
-def hover_label(row: pd.Series, lang: str, with_pref: bool = False) -> str:
+def hover_label(row: Mapping, lang: str, with_pref: bool = False) -> str:
     """Hover text of one municipality: names, rate, cards, population; says so when there is no figure."""
     name = _name(row, lang, with_pref)
     rate = row.get("rate_pct")
@@ -52,7 +53,8 @@ def hover_label(row: pd.Series, lang: str, with_pref: bool = False) -> str:
 def map_values(codes: list[str], frame: pd.DataFrame, lang: str, with_pref: bool = False) -> pd.DataFrame:
     """(geo_code, value, label) in the order of the map's codes; a code without a figure gets value None."""
     merged = pd.DataFrame({"geo_code": list(codes)}).merge(frame, on="geo_code", how="left")
-    labels = [hover_label(row, lang, with_pref) for _, row in merged.iterrows()]
+    # records, not iterrows: a Series per row cost 0.7 s for Japan's 1,741 municipalities
+    labels = [hover_label(row, lang, with_pref) for row in merged.to_dict("records")]
     values = [None if pd.isna(v) else float(v) for v in merged["rate_pct"]] if len(merged) else []
     return pd.DataFrame({"geo_code": merged["geo_code"], "value": pd.Series(values, dtype=object),
                          "label": labels})

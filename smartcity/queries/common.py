@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from smartcity import geo
 from smartcity.db import query
 
 
@@ -14,8 +15,11 @@ def build_info(db: Path) -> pd.DataFrame:
 
 
 def boundaries(db: Path, layer: str) -> pd.DataFrame:
-    """Boundary rows of one layer (osaka_municipality, osaka_ward, japan_municipality) with names."""
-    return query(db, "boundaries", {"layer": layer})
+    """Boundary rows of one layer (osaka_municipality, osaka_ward, japan_municipality) with names; `attrs["geojson_url"]`
+    is the address of the layer's shapes, which maps name instead of carrying them (smartcity.geo)."""
+    frame = query(db, "boundaries", {"layer": layer})
+    frame.attrs["geojson_url"] = geo.url(db, layer)
+    return frame
 
 
 def sources(db: Path) -> pd.DataFrame:
