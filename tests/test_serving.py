@@ -162,3 +162,19 @@ def _outputs(output: str):
     parts = output.strip(".").split("...") if output.startswith("..") else [output]
     specs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts if "." in p]
     return specs if output.startswith("..") else specs[0]
+
+
+@pytest.mark.browser
+def test_the_browser_enforces_the_policy_and_the_tests_see_violations(chrome, server_url):
+    """An inline script the app did not ship is refused by the browser, and the chrome fixture's watcher (which fails
+    any browser test on a violation) records it."""
+    from helpers import wait_rendered
+    chrome.get(server_url + "/")
+    wait_rendered(chrome, "ov-page")
+    ran = chrome.execute_script(
+        "window.__injected = false; const s = document.createElement('script');"
+        "s.textContent = 'window.__injected = true;'; document.body.appendChild(s); return window.__injected;")
+    assert ran is False  # refused: not one of the page's hashes
+    seen = chrome.execute_script("return JSON.parse(localStorage.getItem('csp-violations') || '[]')")
+    assert seen and seen[0][1] == "script-src-elem"
+    chrome.execute_script("localStorage.removeItem('csp-violations')")  # expected here: not a failure of this test
