@@ -76,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", help="measure only the paths containing this text")
+    parser.add_argument("--skip", help="leave out the paths containing this text")
     args = parser.parse_args()
     from werkzeug.serving import make_server
     server = make_server("127.0.0.1", 0, create_app(load_settings().db_path).server, threaded=True)
@@ -85,7 +86,7 @@ def main() -> None:
     try:
         print(f"headless Chromium, 1366x768, cache cleared per run, {args.repeat} runs; compressed responses")
         for path, marker in PAGES.items():
-            if args.only and args.only not in path:
+            if (args.only and args.only not in path) or (args.skip and args.skip in path):
                 continue
             load(driver, base + path, marker)  # warm the server
             runs = [load(driver, base + path, marker) for _ in range(args.repeat)]
