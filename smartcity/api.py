@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from smartcity import catalog, openapi
-from smartcity.db import connect, open_read_only
+from smartcity.db import build_key, connect, open_read_only
 from smartcity.export import ENCODINGS, REPLACED_HEADER, csv_stream, encode, replaced_header
 from smartcity.settings import db_path
 from smartcity.tablequery import Filter, QueryError, arrow_reader, count, execute, select
@@ -238,7 +238,7 @@ def _csv(ds: catalog.Dataset, q: dict) -> Response:
 def _cp932_replacements(con, ds: catalog.Dataset, sql: str, params: list, columns: list[str] | None) -> dict:
     """{character: written as} for the characters CP932 lacks in the rows this query returns. A column whose
     whole table has none (known once per build) is not scanned again."""
-    suspects = _cp932_suspects(*catalog.identity(_db()), ds.id)
+    suspects = _cp932_suspects(*build_key(_db()), ds.id)
     replaced: dict = {}
     for name in suspects:
         if columns and name not in columns:
@@ -346,10 +346,10 @@ def catalog_zip_bytes(db: Path) -> bytes:
     """The catalog zip of the current build, made once per build and process: parallel requests wait for the
     first one's zip instead of each building their own."""
     with _zip_lock:
-        key = catalog.identity(db)
+        key = build_key(db)
         if key not in _zip_cache:
             data = build_zip(db)
-            if catalog.identity(db) == key:  # not swapped meanwhile: the zip is this build's
+            if build_key(db) == key:  # not swapped meanwhile: the zip is this build's
                 _zip_cache.clear()
                 _zip_cache[key] = data
             return data

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from smartcity.db import connect
+from smartcity.db import build_key, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 # DuckDB type -> Frictionless table schema type
@@ -63,13 +63,6 @@ def _db_columns(db: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def identity(db: Path) -> tuple[str, int, int, int]:
-    """The build file's identity (path, inode, mtime_ns, size): a swapped-in build has another, so caches keyed by
-    it never serve an older build."""
-    st = db.stat()
-    return str(db), st.st_ino, st.st_mtime_ns, st.st_size
-
-
 @lru_cache(maxsize=4)
 def _datasets(db: str, _inode: int, _mtime: int, _size: int) -> tuple[Dataset, ...]:
     types = _db_columns(Path(db))
@@ -99,7 +92,7 @@ def _dataset(table, kind, meta, col_meta, db_cols, sources, describes, pk) -> Da
 
 def datasets(db: Path) -> tuple[Dataset, ...]:
     """Every published dataset (cached per database file version)."""
-    return _datasets(*identity(db))
+    return _datasets(*build_key(db))
 
 
 def dataset(db: Path, dataset_id: str) -> Dataset | None:
@@ -125,7 +118,7 @@ def _facts(db: str, _inode: int, _mtime: int, _size: int) -> dict:
 
 def facts(db: Path) -> dict:
     """Row counts, build time and checksum, and the sources (cached per database file version)."""
-    return _facts(*identity(db))
+    return _facts(*build_key(db))
 
 
 def describe(db: Path, d: Dataset) -> dict:
