@@ -110,15 +110,12 @@ def init_app(server: flask.Flask) -> None:
 @contextmanager
 def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only cursor on the current build: the request's own inside a request, else one closed on exit."""
-    pinned = _pinned(Path(path))
-    if pinned is not None:
-        yield pinned[1]
-        return
-    cursor = open_read_only(path)
+    _build_, cursor, owned = _session(Path(path))
     try:
         yield cursor
     finally:
-        cursor.close()
+        if owned:
+            cursor.close()
 
 
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
@@ -131,18 +128,29 @@ def query(path: Path, name: str, params: dict | None = None) -> pd.DataFrame:
     """Run a named query with bound parameters and return a DataFrame (a copy of the build's cached result). Rows that
     name a strategy document (source_doc, and source_section when known) come with its citation
     (smartcity.citations.annotate): pages show that, never the file name or line."""
-    path = Path(path)
-    with connect(path) as con:
-        pinned = _pinned(path)
-        build = pinned[0].key if pinned else build_key(path)
-        key = (build, name, _frozen(params or {}))
+    build, con, owned = _session(Path(path))
+    try:
+        key = (build.key, name, _frozen(params or {}))  # the cursor's own build, even if a swap came in between
         frame = _CACHE.get(key)
         if frame is None:
             frame = con.execute(sql(name), params or {}).fetchdf()
             if "source_doc" in frame.columns:
-                frame = annotate(frame, _documents(con, build))
+                frame = annotate(frame, _documents(con, build.key))
             _CACHE.put(key, frame)
         return frame.copy()
+    finally:
+        if owned:
+            con.close()
+
+
+def _session(path: Path) -> tuple[Build, duckdb.DuckDBPyConnection, bool]:
+    """The request's build and cursor, or outside a request a new cursor on the current build (owned: the caller
+    closes it)."""
+    pinned = _pinned(path)
+    if pinned is not None:
+        return pinned[0], pinned[1], False
+    build = _build(path)
+    return build, _cursor(build), True
 
 
 def clear_cache() -> None:

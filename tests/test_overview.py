@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from common.duck import connect
-from helpers import find, layout_of, page_text
+from helpers import find, graphs, layout_of, page_text
 from smartcity import format as fmt
 from smartcity.queries import kpi
 
@@ -188,3 +188,26 @@ def test_kpi_page_shows_the_as_of_date_in_words_and_the_stale_mark(dash_app, db)
         assert ("古いデータ" in text) == bool(r.is_stale)
         if r.is_stale:
             assert page_text(find(page, "kpi-stale-reason")) == fmt.stale_reason(r.latest_period_end, r.frequency)
+
+
+def test_sparkline_is_a_small_svg_of_the_series_with_the_last_point_marked():
+    from urllib.parse import unquote
+
+    from smartcity.figures.kpi import SPARK_H, SPARK_PAD, SPARK_W, sparkline
+    series = pd.DataFrame({"period_end": pd.to_datetime(["2021-03-31", "2022-03-31", "2023-03-31"]),
+                           "value": [10.0, 30.0, 20.0]})
+    uri = sparkline(series, "タブレット <累計> & more")
+    assert uri.startswith("data:image/svg+xml;charset=utf-8,") and len(uri) < 2_000
+    svg = unquote(uri.split(",", 1)[1])
+    assert "<title>タブレット &lt;累計&gt; &amp; more</title>" in svg
+    points = [tuple(map(float, p.split(","))) for p in svg.split('points="')[1].split('"')[0].split()]
+    assert [x for x, _ in points] == sorted(x for x, _ in points) and points[0][0] == SPARK_PAD
+    assert points[-1][0] == SPARK_W - SPARK_PAD
+    assert points[1][1] == SPARK_PAD and points[0][1] == SPARK_H - SPARK_PAD  # highest value at the top
+    assert f'd="M{points[-1][0]:.1f},{points[-1][1]:.1f} l0,0"' in svg  # the last point marked
+
+
+def test_the_overview_draws_no_plotly_graph(dash_app):
+    with dash_app.server.test_request_context("/"):
+        page = layout_of("overview")
+    assert graphs(page) == []  # sparklines are images: the page needs no Plotly at all

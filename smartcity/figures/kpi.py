@@ -1,6 +1,9 @@
 """Figures and sentences about KPIs: sparklines, the summary of a policy group, and the indicator page's time series."""
 from __future__ import annotations
 
+from html import escape
+from urllib.parse import quote
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,17 +15,38 @@ UNIT_EN = {"municipalities": "municipalities", "percent": "%", "applications": "
            "tablets": "tablets"}
 
 
-def sparkline(series: pd.DataFrame, label: str) -> go.Figure:
-    """A tiny line of (period_end, value): no axes, last point marked; a title for screen readers."""
-    fig = go.Figure(go.Scatter(x=series["period_end"], y=series["value"], mode="lines+markers",
-                               line={"width": 2, "color": "#0072B2"},
-                               marker={"size": [0] * (len(series) - 1) + [7], "color": "#0072B2"},
-                               hoverinfo="skip"))
-    fig.update_layout(height=56, margin={"l": 2, "r": 6, "t": 4, "b": 4}, showlegend=False,
-                      meta={"label": label})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+SPARK_W, SPARK_H, SPARK_PAD = 300, 56, 5  # the drawing's units; the image is stretched to the tile's width
+
+
+def sparkline(series: pd.DataFrame, label: str) -> str:
+    """A tiny line of (period_end, value) as an SVG data URI: no axes, the last point marked, `label` as its title.
+
+    Why not a Plotly graph: ten sparklines were the overview's only charts, and each made the browser load and run
+    Plotly (4.5 MB) and the server build a figure; an image of a few hundred bytes draws at once."""
+    points = series.dropna(subset=["value"]).sort_values("period_end")
+    days = pd.to_datetime(points["period_end"]).map(pd.Timestamp.toordinal).astype(float).tolist()
+    values = points["value"].astype(float).tolist()
+    xs, ys = _scaled(days, SPARK_PAD, SPARK_W - SPARK_PAD), _scaled(values, SPARK_H - SPARK_PAD, SPARK_PAD)
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    last = f"{xs[-1]:.1f},{ys[-1]:.1f}" if xs else ""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_W} {SPARK_H}" preserveAspectRatio="none">'
+           f"<title>{escape(label)}</title>"
+           f'<polyline points="{line}" fill="none" stroke="#0072B2" stroke-width="2" stroke-linejoin="round" '
+           'vector-effect="non-scaling-stroke"/>'
+           # a zero-length line with a round cap: a dot that stays round when the image is stretched
+           f'<path d="M{last} l0,0" stroke="#0072B2" stroke-width="7" stroke-linecap="round" '
+           'vector-effect="non-scaling-stroke"/></svg>')
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def _scaled(values: list[float], start: float, end: float) -> list[float]:
+    """`values` mapped linearly onto start..end (a flat series sits in the middle)."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    if high == low:
+        return [(start + end) / 2] * len(values)
+    return [start + (v - low) / (high - low) * (end - start) for v in values]
 
 
 def value_text(value: float, unit: str, unit_ja: str, lang: str) -> str:
