@@ -1,5 +1,6 @@
 """Benchmark (a script, not a test): full build time vs DuckDB alone reading the same raw files, and the time
-to add one new My Number snapshot to an existing build.
+to add one new My Number snapshot to an existing build, as a full rebuild and incrementally (`build(...,
+incremental=True)`, `python -m etl build --incremental`).
 
     python benchmarks/build_benchmark.py [--repeat 3]
 
@@ -56,7 +57,8 @@ def main() -> None:
     if mirror is None:
         sys.exit("no open-data mirror (../shared/data/open or $SMARTCITY_DATA_MIRROR)")
     results: dict[str, list[tuple[float, float]]] = {"full build": [], "DuckDB reading the raw files": [],
-                                                     "rebuild with one new snapshot": []}
+                                                     "rebuild with one new snapshot": [],
+                                                     "incremental: one new snapshot": []}
     load = os.getloadavg()[0]  # other work on the machine inflates wall times
     files = sum(1 for _ in mirror.rglob("*") if _.is_file())
     size = sum(f.stat().st_size for f in mirror.rglob("*") if f.is_file()) / 1e6
@@ -68,10 +70,17 @@ def main() -> None:
             results["DuckDB reading the raw files"].append(timed(lambda: duckdb_read_only(mirror)))
             copy = copy_mirror(mirror, tmp / "mirror")
             add_snapshot(copy, mirror, "20221031")
-            (tmp / "next").mkdir()
-            shutil.copy(settings.db_path, tmp / "next" / "smartcity.duckdb")
-            settings2 = settings_for(tmp / "next", copy)
-            results["rebuild with one new snapshot"].append(timed(lambda: build(settings2, log=lambda _: None)))
+            for label, incremental in (("rebuild with one new snapshot", False),
+                                       ("incremental: one new snapshot", True)):
+                folder = tmp / ("incremental" if incremental else "next")
+                folder.mkdir()
+                shutil.copy(settings.db_path, folder / "smartcity.duckdb")
+                settings2 = settings_for(folder, copy)
+                summary = {}
+                results[label].append(timed(lambda: summary.update(
+                    build(settings2, log=lambda _: None, incremental=incremental))))
+                if summary["incremental"] != incremental:
+                    sys.exit(f"{label}: the build was {'not ' if incremental else ''}incremental")
     print(f"mirror: {mirror} ({files} files, {size:.1f} MB); repeats: {args.repeat}; load average before: "
           f"{load:.1f}")
     for name, runs in results.items():

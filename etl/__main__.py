@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = sub.add_parser("build", help="build data/smartcity.duckdb (or $SMARTCITY_DB) from the sources")
     build_cmd.add_argument("--strict", action="store_true",
                            help="fail, instead of quarantining, when a row of the open data is rejected")
+    build_cmd.add_argument("--incremental", action="store_true",
+                           help="when only new My Number snapshot folders appeared since the current build, load just "
+                                "those into a copy of it (else say why and build in full)")
     sub.add_parser("ensure", help="build only when the database file is missing")
     sub.add_parser("status", help="print sources, row counts, rejected rows and the build time")
     args = parser.parse_args(argv)
@@ -27,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from etl.build import build
     try:
-        build(settings, strict=getattr(args, "strict", False))
+        build(settings, strict=getattr(args, "strict", False), incremental=getattr(args, "incremental", False))
     except EtlError as exc:
         print(f"ETL build failed; the previous database (if any) is unchanged: {settings.db_path}", file=sys.stderr)
         for problem in exc.problems:

@@ -16,6 +16,7 @@ from common.settings import Settings
 from etl import completeness, history, kpi, loaders
 from etl.csvio import parse_date
 from etl.errors import EtlError, FileReport, Problem
+from etl.incremental import fingerprint, incremental_files, load_increment
 from etl.sources import LocalFile, fetch_all, load_manifest, record_trusted
 from etl.validate import validate
 
@@ -24,10 +25,13 @@ ETL_VERSION = "4"  # 4: completeness rules, rate_flag
 REPOSITORY_KINDS = {"reference"}  # sources kept in this repository: not open data, never quarantined
 
 
-def build(settings: Settings, log: Callable[[str], None] = print, strict: bool = False) -> dict:
+def build(settings: Settings, log: Callable[[str], None] = print, strict: bool = False,
+          incremental: bool = False) -> dict:
     """Build the database; on any error the previous file at settings.db_path is left as it was.
 
     strict: also fail (instead of quarantining) when a row of the open data is rejected.
+    incremental: when the only change since the current build is new My Number snapshot folders, load just those
+    into a copy of it (etl/incremental.py); otherwise say why and build in full. Both end in the same checks and swap.
     """
     started = time.perf_counter()
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,8 +43,12 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
     tmp = settings.db_path.with_name(f".build-{os.getpid()}-{settings.db_path.name}")
     tmp.unlink(missing_ok=True)
     try:
+        new = incremental_files(settings, manifest, local, tmp, log) if incremental else None
         with duckdb.connect(str(tmp)) as con:
-            summary = _load(con, settings, manifest, modules, local, log)
+            if new:
+                summary = load_increment(con, settings, manifest, modules, new, log)
+            else:
+                summary = _load(con, settings, manifest, modules, local, log)
             if strict:
                 _fail_on_rejected(con, manifest)
             validate(con)
@@ -54,7 +62,9 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     record_trusted(settings, local)  # only now: a file in a failed build is never trusted
-    log(f"built {settings.db_path} in {summary['duration_seconds']:.1f} s")
+    how = f"incrementally ({len(new)} new files)" if new else "in full"
+    log(f"built {settings.db_path} {how} in {summary['duration_seconds']:.1f} s")
+    summary["incremental"] = bool(new)
     return summary
 
 
@@ -85,6 +95,15 @@ def _load(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict, mo
     for sid, module in modules.items():
         files = [f for f in local if f.spec.source_id == sid]
         reports += module.load(ctx, sid, manifest[sid], files)
+    rejected = record_reports(con, manifest, ctx, reports, local, log)
+    derive(con, settings)
+    return {"snapshots": ctx.facts.get("snapshots", []), "files": len(reports), "rejected": rejected}
+
+
+def record_reports(con: duckdb.DuckDBPyConnection, manifest: dict, ctx: loaders.BuildContext,
+                   reports: list[FileReport], local: list[LocalFile], log) -> int:
+    """Apply the completeness rules to the files loaded, then record them, their rejected rows and their flagged
+    rates; returns the number of rows rejected."""
     rejected = [r for rep in reports for r in rep.rejected]
     flagged = [f for rep in reports for f in rep.flagged]
     _log_listed(log, "quarantined", [r.problem for r in rejected], "rejected_row")
@@ -99,10 +118,19 @@ def _load(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict, mo
         [{"source_id": f.source_id, "file": f.problem.file, "row_number": f.problem.row,
           "column_name": f.problem.column, "subject": f.subject, "published_pct": f.published,
           "computed_pct": f.computed, "tolerance_pct": f.tolerance, "reason": f.problem.reason} for f in flagged]))
+    return len(rejected)
+
+
+def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The KPI views, every indicator's observations and the assessments, from the loaded tables."""
+    observations(con)
+    kpi.write_assessments(con, settings.as_of)
+
+
+def observations(con: duckdb.DuckDBPyConnection) -> None:
+    """The KPI views and every indicator's observations, into an empty observation table."""
     con.execute((SQL_DIR / "kpi_views.sql").read_text())
     _observations(con)
-    kpi.write_assessments(con, settings.as_of)
-    return {"snapshots": ctx.facts.get("snapshots", []), "files": len(reports), "rejected": len(rejected)}
 
 
 def _log_listed(log, label: str, problems: list[Problem], table: str, shown: int = 50) -> None:
@@ -147,9 +175,15 @@ def _file_rows(reports: list[FileReport], local: list[LocalFile]) -> pd.DataFram
 
 def _build_info(con, settings: Settings, summary: dict, built_at: dt.datetime) -> None:
     snaps = summary["snapshots"]
-    inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
-    content = hashlib.sha256("\n".join([ETL_VERSION, *(f"{f} {s}" for f, s in inputs)]).encode()).hexdigest()
     con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
         built_at, summary["duration_seconds"], settings.as_of,
         ETL_VERSION, len(snaps), parse_date(snaps[0]) if snaps else None, parse_date(snaps[-1]) if snaps else None,
-        content])
+        content_sha256(con, settings)])
+
+
+def content_sha256(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+    """The identity of the build in `con`: the ETL version, the fingerprint of the code, manifest and committed files
+    (etl/incremental.py), and the checksum of every input file it loaded."""
+    inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
+    lines = [ETL_VERSION, fingerprint(settings), *(f"{f} {s}" for f, s in inputs)]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -75,17 +75,12 @@ def build_master(japan: pd.DataFrame, names_dir: Path) -> tuple[pd.DataFrame, Re
     rows = [_row(NATION, "nation", "日本", "Japan", None, None, "nation", None)]
     for code, pref in prefs.items():
         rows.append(_row(code + "000", "prefecture", pref["name_ja"], pref["name_en"], code, NATION, "prefecture", None))
-    resolver = Resolver()
     for rec in japan.itertuples():
         code, pref_name, city, name = rec.geo_code, getattr(rec, PREF), getattr(rec, CITY), getattr(rec, NAME)
         canonical = name or city
         county = city if city and city.endswith("郡") else None
         rows.append(_row(code, "municipality", canonical, osaka_en.get(code), code[:2], code[:2] + "000",
                          kind_of(code, canonical, city, pref_name), county))
-        resolver.codes.add(code)
-        resolver.add(pref_name, canonical, code)
-        if county:
-            resolver.add(pref_name, county + canonical, code)
     for ward in read_csv_dicts(names_dir / "osaka_wards.csv"):
         rows.append(_row(ward["geo_code"], "ward", ward["name_ja"], ward["name_en"], "27", ward["parent_code"],
                          "ward", None))
@@ -93,7 +88,19 @@ def build_master(japan: pd.DataFrame, names_dir: Path) -> tuple[pd.DataFrame, Re
     master["pref_name_ja"] = master["pref_code"].map(lambda c: prefs[c]["name_ja"] if c in prefs else None)
     master["pref_name_en"] = master["pref_code"].map(lambda c: prefs[c]["name_en"] if c in prefs else None)
     master["is_osaka"] = master["pref_code"].eq("27")
-    return master, resolver
+    return master, resolver_of(master)
+
+
+def resolver_of(master: pd.DataFrame) -> Resolver:
+    """The name resolver of a master (built now, or read back from a database's `municipality` table)."""
+    resolver = Resolver()
+    munis = master[master.level == "municipality"]
+    for code, pref_name, canonical, county in zip(munis.geo_code, munis.pref_name_ja, munis.name_ja, munis.county_ja):
+        resolver.codes.add(code)
+        resolver.add(pref_name, canonical, code)
+        if isinstance(county, str) and county:
+            resolver.add(pref_name, county + canonical, code)
+    return resolver
 
 
 def _row(code: str, level: str, name_ja: str, name_en: str | None, pref: str | None, parent: str | None,

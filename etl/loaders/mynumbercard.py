@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from common.settings import Settings
 from etl import mynumber
 from etl.errors import FileReport
@@ -35,17 +33,17 @@ def load(ctx: BuildContext, source_id: str, entry: dict, files: list[LocalFile])
     issuance, types = mynumber.frames(parsed)
     ctx.insert("mynumber_issuance", issuance)
     ctx.insert("mynumber_type_total", types)
-    ctx.insert("municipality_name", _aliases(issuance, source_id))
+    _aliases(ctx, source_id)
     ctx.facts["snapshots"] = sorted({f.spec.snapshot for f in files})
     return [p.report for p in parsed]
 
 
-def _aliases(issuance: pd.DataFrame, source_id: str) -> pd.DataFrame:
-    """Every spelling of a municipality's name in the snapshots, with when it was seen."""
-    if issuance.empty:
-        return issuance
-    munis = issuance[issuance.level == "municipality"]
-    seen = (munis.groupby(["geo_code", "name_as_written"])["snapshot_date"].agg(["min", "max"]).reset_index()
-            .rename(columns={"name_as_written": "name_ja", "min": "first_seen", "max": "last_seen"}))
-    seen["source_id"] = source_id
-    return seen
+def _aliases(ctx: BuildContext, source_id: str) -> None:
+    """Every spelling of a municipality's name in the snapshots, with when it was first and last seen: derived from
+    every issuance row in the database, so an incremental build that loads one new snapshot into a copy of the last
+    build (etl/incremental.py) gets the same rows as a full build."""
+    ctx.con.execute("DELETE FROM municipality_name WHERE source_id = ?", [source_id])
+    ctx.con.execute("""INSERT INTO municipality_name (geo_code, name_ja, source_id, first_seen, last_seen)
+                       SELECT geo_code, name_as_written, ?, min(snapshot_date), max(snapshot_date)
+                       FROM mynumber_issuance WHERE level = 'municipality'
+                       GROUP BY geo_code, name_as_written""", [source_id])

@@ -165,7 +165,9 @@ CREATE TABLE build_info (
     snapshots         INTEGER NOT NULL,
     first_snapshot    DATE,
     last_snapshot     DATE,
-    content_sha256    VARCHAR NOT NULL  -- over every input file's checksum and the ETL version: the build's identity
+    -- the build's identity: over every input file's checksum, the ETL version and the fingerprint of the ETL code,
+    -- manifest and committed reference, KPI and name files (etl/incremental.py)
+    content_sha256    VARCHAR NOT NULL
 );
 
 -- What changed from the build this one replaced (etl/history.py), with the history that build carried: one '*' row
