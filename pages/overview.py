@@ -182,7 +182,7 @@ def _tile(r, series: pd.DataFrame, lang: str) -> dcc.Link:
         html.Div(status_badge(r.status, lang), className="mt-1"),
         html.Img(src=sparkline(points, tr(f"{name}の推移", f"Trend of {name}", lang)),
                  alt=tr(f"{name}の推移（{len(points)}時点）", f"Trend of {name} ({len(points)} observations)", lang),
-                 className="mt-1 d-block w-100", style={"height": "56px"}) if len(points) > 1 else
+                 className="ov-spark mt-1 d-block w-100", style={"height": "56px"}) if len(points) > 1 else
         html.Div(tr("推移は2時点以上で表示", "Trend shown from two observations", lang), className="small text-muted"),
     ]), className="h-100 shadow-sm")
     return dcc.Link(body, href=f"/kpi/{r.indicator_id}" + ("?lang=en" if lang == "en" else ""),
