@@ -9,7 +9,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
-from smartcity import api, components, db as gateway, geo, layouts, serving
+from smartcity import api, components, db as gateway, geo, layouts, serving, webui
+from smartcity.auth import security, views as auth_views
+from smartcity.edit import views as edit_views
 from smartcity.format import day_words
 from smartcity.i18n import BRAND_EN, BRAND_JA, lang_of, request_lang, split_bilingual, tab_title, tr
 from smartcity.queries import common, kpi
@@ -41,8 +43,9 @@ class SmartCityDash(dash.Dash):
         return serving.public_config(super()._config())
 
 
-def create_app(db: Path | None = None) -> dash.Dash:
-    """Build the app; `db` overrides the database path (tests use fixture databases)."""
+def create_app(db: Path | None = None, state_url: str | None = None) -> dash.Dash:
+    """Build the app; `db` overrides the database path (tests use fixture databases), `state_url` the state
+    database of officials' accounts and submissions."""
     app = SmartCityDash(
         __name__,
         use_pages=True,
@@ -56,8 +59,12 @@ def create_app(db: Path | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="ja">')
     if db is not None:
         app.server.config["SMARTCITY_DB"] = str(db)
+    if state_url is not None:
+        app.server.config["SMARTCITY_STATE_URL"] = state_url
     serving.harden(app)
     gateway.init_app(app.server)
+    webui.init_app(app.server)
+    security.init_app(app.server)
     app.layout = html.Div([
         html.A("本文へ移動 / Skip to content", href="#main", className="visually-hidden-focusable"),
         dbc.Navbar(dbc.Container([
@@ -75,6 +82,8 @@ def create_app(db: Path | None = None) -> dash.Dash:
             page["layout"] = layouts.per_build(module, page["layout"])
     app.server.register_blueprint(api.bp)
     app.server.register_blueprint(geo.bp)
+    app.server.register_blueprint(auth_views.bp)
+    app.server.register_blueprint(edit_views.bp)
     _register_shell_callbacks(app)
     components.register_callbacks(app)
     return app
@@ -135,12 +144,13 @@ def navigation(pathname: str | None, search: str | None):
                       + (" active fw-bold text-decoration-underline" if pathname == path else ""))
              for path, ja, en in NAV]
     switch = "English" if lang == "ja" else "日本語"
-    built = build_line()
+    built, updated = build_line(), update_line()
     footer = [built, html.Br() if built else None,
               tr("数値はすべて公開データと戦略文書から作成したデータベースのものです。出典は各グラフ・表の下に記載し、"
                  "データ一式は「オープンデータ」から入手できます。",
                  "Every figure comes from a database built from open data and the strategy documents; each chart and "
-                 "table names its source, and everything can be downloaded under Open data.", lang)]
+                 "table names its source, and everything can be downloaded under Open data.", lang),
+              html.Br() if updated else None, updated]
     brand = tr("大阪スマートシティ KPI", "Osaka Smart City KPI", lang)
     return links, switch, "en" if lang == "ja" else "ja", footer, brand, "/" + suffix
 
@@ -156,6 +166,30 @@ def build_line() -> html.Span | None:
     if not built:
         return None
     return html.Span(f"データ構築日 {day_words(built, 'ja')} / Data built {day_words(built, 'en')}", id="nav-build")
+
+
+def update_line() -> html.Span | None:
+    """「最終更新 2026-11-30（大阪府スマートシティ戦略部） / Last updated …」: when officials last published the
+    strategy's figures; None when nothing was published or the database cannot be read."""
+    try:
+        db = db_path()
+        found = _published(str(db), db.stat().st_mtime_ns) if db.is_file() else None
+    except Exception:  # noqa: BLE001 - a footer line must never break the shell
+        found = None
+    if not found:
+        return None
+    day, ja, en = found
+    return html.Span(f"最終更新 {day}（{ja}） / Last updated {day} ({en})", id="nav-updated")
+
+
+@functools.lru_cache(maxsize=4)
+def _published(db: str, _mtime_ns: int) -> tuple[str, str, str] | None:
+    """(YYYY-MM-DD, department ja, department en) of the publication a database file shows (cached per file)."""
+    frame = common.publication_info(Path(db))
+    if frame.empty:
+        return None
+    row = frame.iloc[0]
+    return str(row["published_at"])[:10], str(row["publisher_ja"]), str(row["publisher_en"])
 
 
 @functools.lru_cache(maxsize=4)

@@ -21,6 +21,8 @@ class Settings:
     allow_download: bool
     as_of: dt.date
     manifest: Path = PROJECT_ROOT / "etl" / "manifest.toml"
+    state_url: str = ""  # the state database of officials' submissions ("" : none)
+    layer: dict | None = None  # a publication's state to build (table -> submission id) instead of the published one
 
     @property
     def names_dir(self) -> Path:
@@ -53,4 +55,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         allow_download=env.get("SMARTCITY_OFFLINE", "0") != "1",
         as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
         manifest=Path(env.get("SMARTCITY_MANIFEST", PROJECT_ROOT / "etl" / "manifest.toml")),
+        state_url=state_url(env, root),
     )
+
+
+def state_url(env: dict[str, str], root: Path = PROJECT_ROOT) -> str:
+    """SMARTCITY_STATE_URL, else SQLite at data/state/state.sqlite3 (SMARTCITY_STATE_DIR moves the folder)."""
+    if env.get("SMARTCITY_STATE_URL"):
+        return env["SMARTCITY_STATE_URL"]
+    folder = Path(env.get("SMARTCITY_STATE_DIR", root / "data" / "state"))
+    return f"sqlite:///{folder / 'state.sqlite3'}"

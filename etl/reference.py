@@ -103,10 +103,13 @@ def _cell(col: Column, text: str, geo_codes: set[str]):
 
 
 def load_table(spec: TableSpec, reference_dir: Path, geo_codes: set[str], sha256: str,
-               label: str = "data/reference", source_id: str = "reference") -> tuple[pd.DataFrame, FileReport]:
+               label: str = "data/reference", source_id: str = "reference",
+               seed_documents: bool = True) -> tuple[pd.DataFrame, FileReport]:
     """Parse and validate one reference CSV; any bad cell fails the build (these files are ours to fix).
 
     label: how messages name the folder (the path relative to the project root).
+    seed_documents: source_doc must name a seed document (files transcribed here); officials' submissions may cite
+    any document title or address instead.
     """
     name = f"{label}/{spec.file}"
     path = reference_dir / spec.file
@@ -129,7 +132,10 @@ def load_table(spec: TableSpec, reference_dir: Path, geo_codes: set[str], sha256
                 record[col.name] = _cell(col, row.values[col.name], geo_codes)
             except ValueError as exc:
                 problems.append(Problem(name, row.line, col.name, str(exc)))
-        if "source_doc" in record and record["source_doc"] and not _DOC.fullmatch(record["source_doc"]):
+        if seed_documents and record.get("source_doc") and "source_line" in record and record["source_line"] is None:
+            # a transcribed row names the line it was read from; an official's submission cites a document or page
+            problems.append(Problem(name, row.line, "source_line", "required value is empty"))
+        if seed_documents and record.get("source_doc") and not _DOC.fullmatch(record["source_doc"]):
             problems.append(Problem(name, row.line, "source_doc", "not a seed document file name"))
         key = tuple(record.get(k) for k in spec.primary_key)
         if key in keys:

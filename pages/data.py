@@ -64,6 +64,9 @@ def layout(lang: str | None = None, dataset: str | None = None, **_query) -> htm
         updates_table(db, lang),
         html.H2(tr("更新履歴（構築ごとの変更）", "Update history (what each build changed)", lang), className="h5 mt-4"),
         history(db, {d.id: d for d in sets}, lang),
+        html.H2(tr("職員による数値の更新（公開の記録）", "Figures updated by officials (publications)", lang),
+                className="h5 mt-4"),
+        publication_log(db, lang),
     ], id=f"{PREFIX}-page")
 
 
@@ -113,6 +116,20 @@ def history(db, datasets: dict, lang: str, builds: int = 10) -> html.Div:
     return html.Div(html.Ul(items, className="small list-unstyled"), id=f"{PREFIX}-history")
 
 
+def publication_log(db, lang: str) -> html.Div:
+    """Each publication of the strategy's figures by officials: when, publish or roll back, and what it changed."""
+    frame = common.publication_log(db)
+    if frame.empty:
+        return html.P(tr("職員による更新はまだありません（数値は戦略文書から転記したものです）。",
+                         "No figures updated by officials yet (the figures are transcribed from the strategy "
+                         "documents).", lang), className="small", id=f"{PREFIX}-publications")
+    kinds = {"publish": ("公開", "Published"), "rollback": ("以前の状態に戻す", "Rolled back")}
+    items = [html.Li([html.Strong(f"{r.published_at:%Y-%m-%d %H:%M} UTC"), "　",
+                      f"#{r.publication_id} {tr(*kinds.get(r.kind, (r.kind, r.kind)), lang)}：",
+                      tr(r.summary_ja, r.summary_en, lang)]) for r in frame.itertuples()]
+    return html.Div(html.Ul(items, className="small list-unstyled"), id=f"{PREFIX}-publications")
+
+
 def build_words(build, n_tables: int, lang: str) -> str:
     """One build in words: the first build, new files (snapshots, releases), or no change."""
     note = None if build is None else build["note"]
@@ -132,7 +149,7 @@ def build_words(build, n_tables: int, lang: str) -> str:
 def _folders(files) -> dict[str, list[str]]:
     """'+mynumbercard/20221031/a.csv, …' → {'+': ['mynumbercard/20221031'], '-': []}: a snapshot once, not per file."""
     out: dict[str, list[str]] = {"+": [], "-": []}
-    for item in (files or "").split(", "):
+    for item in (files if isinstance(files, str) else "").split(", "):  # NULL arrives as NaN in a frame
         if item:
             folder = item[1:].rsplit("/", 1)[0] if "/" in item else item[1:]
             if folder not in out[item[0]]:

@@ -90,10 +90,18 @@ def annotate(frame: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     sections = out["source_section"] if "source_section" in out else [None] * len(out)
     for lang in ("ja", "en"):
-        out[f"doc_citation_{lang}"] = [document(docs[d], lang) if d in docs else None for d in out["source_doc"]]
-        out[f"citation_{lang}"] = [document(docs[d], lang) + section(s, lang) if d in docs else None
-                                   for d, s in zip(out["source_doc"], sections)]
+        cited = [_cited(docs, d, lang) for d in out["source_doc"]]
+        out[f"doc_citation_{lang}"] = cited
+        out[f"citation_{lang}"] = [c + section(s, lang) if c else None for c, s in zip(cited, sections)]
     return out
+
+
+def _cited(docs: dict, doc, lang: str) -> str | None:
+    """A seed document by title, publisher and date; a document an official cited (a title or an address) as
+    written; None for none."""
+    if doc in docs:
+        return document(docs[doc], lang)
+    return None if _blank(doc) else str(doc).strip()
 
 
 def source_line(text: str, lang: str) -> str:

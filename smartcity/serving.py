@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import dash
 import flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
@@ -87,8 +88,11 @@ def _headers(response: flask.Response) -> flask.Response:
     return response
 
 
-def _too_large(_error) -> tuple[flask.Response, int]:
-    limit = MAX_BODY_BYTES // 1024
+def _too_large(_error):
+    limit = (flask.request.max_content_length or MAX_BODY_BYTES) // 1024
+    if flask.request.path.startswith("/edit/"):  # an official's form: a page, not JSON
+        return flask.render_template("edit/refused.html", ja=f"ファイルが大きすぎます（上限 {limit} KB）。",
+                                     en=f"The file is too large (limit {limit} KB)."), 413
     return flask.jsonify(error=f"リクエストが大きすぎます（上限 {limit} KB） / Request too large (limit {limit} KB)"), 413
 
 
@@ -149,3 +153,6 @@ def harden(app: dash.Dash) -> None:
     server.after_request(_headers)
     server.register_error_handler(413, _too_large)
     server.register_error_handler(Exception, _callback_failed)
+    trusted = int(os.environ.get("SMARTCITY_TRUSTED_PROXIES", "0") or 0)
+    if trusted > 0:  # the client's address and scheme (https: Secure cookies) as the proxy saw them; never the host
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=trusted, x_proto=trusted, x_host=0, x_port=0, x_prefix=0)

@@ -43,7 +43,7 @@ def settings_for(tmp: Path, mirror: Path, **extra: str):
     """Settings for a build in a temporary folder, offline, with its own cache."""
     env = {"SMARTCITY_DB": str(tmp / "smartcity.duckdb"), "SMARTCITY_DATA_MIRROR": str(mirror),
            "SMARTCITY_RAW_CACHE": str(tmp / "raw"), "SMARTCITY_OFFLINE": "1", "SMARTCITY_AS_OF": "2026-11-22",
-           **extra}
+           "SMARTCITY_STATE_DIR": str(tmp / "state"), **extra}
     return load_settings(env)
 
 

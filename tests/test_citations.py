@@ -110,3 +110,16 @@ def test_the_overview_marks_an_assumed_date(dash_app):
     with dash_app.server.test_request_context("/"):
         tile = find(layout_of("overview"), "ov-tile-orden_municipalities")
     assert "※期日は仮定" in page_text(tile)
+
+
+def test_a_document_an_official_cited_is_shown_as_written():
+    import pandas as pd
+    from smartcity.citations import annotate
+    documents = pd.DataFrame(columns=["source_doc", "title_ja", "title_en", "publisher_ja", "publisher_en",
+                                      "document_date"])
+    frame = pd.DataFrame({"source_doc": ["https://www.pref.osaka.lg.jp/r6", None],
+                          "source_section": ["表1", None]})
+    out = annotate(frame, documents)
+    assert out["citation_ja"].tolist()[0] == "https://www.pref.osaka.lg.jp/r6「表1」"
+    assert pd.isna(out["citation_ja"].tolist()[1])
+    assert out["doc_citation_en"].tolist()[0] == "https://www.pref.osaka.lg.jp/r6"

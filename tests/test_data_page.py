@@ -105,3 +105,11 @@ def test_grid_offers_only_server_filters_and_each_works_in_the_browser(chrome, s
     assert 0 < wards < 133
     severe = [e["message"] for e in chrome.get_log("browser") if e["level"] == "SEVERE" or "AG Grid" in e["message"]]
     assert severe == []  # AG Grid accepted every filter option name
+
+
+def test_a_build_that_changed_no_file_is_described(dash_app):
+    """A publication's build changes tables only: its files_changed is NULL (NaN in the frame)."""
+    import math
+
+    from pages.data import build_words
+    assert build_words({"note": None, "files_changed": math.nan}, 2, "ja") == "表の内容が変わりました"

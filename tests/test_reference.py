@@ -77,7 +77,9 @@ def test_committed_reference_files_all_load():
     for sub in ("data/reference", "data/kpi"):
         for spec in load_specs(PROJECT_ROOT / sub):
             frame, report = load_table(spec, PROJECT_ROOT / sub, geo, "0" * 64)
-            assert report.rows_loaded == len(frame) > 0, spec.file
+            assert report.rows_loaded == len(frame), spec.file
+            # observation_entries.csv starts empty: officials enter those observations through the app
+            assert len(frame) > 0 or spec.table == "observation_entry", spec.file
             provenance = {"source_doc", "source_section", "source_line"}
             if provenance <= set(frame.columns) and spec.table != "target":
                 assert frame["source_doc"].notna().all() and frame["source_line"].notna().all(), spec.file

@@ -10,7 +10,7 @@ CREATE TEMP MACRO period_end_of(txt) AS
 CREATE TEMP MACRO osaka_municipalities() AS
     (SELECT count(*) FROM municipality WHERE level = 'municipality' AND pref_code = '27');
 
-CREATE TEMP MACRO doc_ref(doc, section, line) AS doc || ' ' || section || ' (l.' || line || ')';
+CREATE TEMP MACRO doc_ref(doc, section, line) AS doc || ' ' || section || coalesce(' (l.' || line || ')', '');  -- officials' rows may have no line
 
 -- The one rule for targets: a geography's own target row, else the indicator's '*' row. The assessment and every
 -- read query take targets from this view, so one indicator and geography never has two targets.

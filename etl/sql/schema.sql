@@ -20,7 +20,7 @@ CREATE TABLE source_file (
     source_id        VARCHAR NOT NULL REFERENCES source (source_id),
     snapshot_date    DATE,
     sha256           VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}')),
-    origin           VARCHAR NOT NULL CHECK (origin IN ('cache', 'mirror', 'download', 'repository')),
+    origin           VARCHAR NOT NULL CHECK (origin IN ('cache', 'mirror', 'download', 'repository', 'state')),
     rows_read        BIGINT NOT NULL CHECK (rows_read >= 0),
     rows_loaded      BIGINT NOT NULL CHECK (rows_loaded >= 0),
     rows_quarantined BIGINT NOT NULL CHECK (rows_quarantined >= 0),

@@ -14,6 +14,16 @@ def build_info(db: Path) -> pd.DataFrame:
     return query(db, "build_info")
 
 
+def publication_info(db: Path) -> pd.DataFrame:
+    """The officials' publication the build shows: when and by which department (no row: none yet)."""
+    return query(db, "publication_info")
+
+
+def publication_log(db: Path) -> pd.DataFrame:
+    """Every publication of officials' figures up to the build's, newest first (what changed, not who)."""
+    return query(db, "publication_log")
+
+
 def boundaries(db: Path, layer: str) -> pd.DataFrame:
     """Boundary rows of one layer (osaka_municipality, osaka_ward, japan_municipality) with names; `attrs["geojson_url"]`
     is the address of the layer's shapes, which maps name instead of carrying them (smartcity.geo)."""
