@@ -16,7 +16,7 @@ from smartcity.edit.tables import EditableTable, editable_tables, lookup, plain,
 from smartcity.format import STATUS, number
 from smartcity.settings import etl_settings
 from smartcity.state import publications
-from smartcity.webui import lang
+from smartcity.webui import lang, t
 
 
 def registry(settings: Settings | None = None) -> dict[str, EditableTable]:
@@ -126,6 +126,7 @@ def _effect_json(effect: pd.DataFrame) -> list[dict]:
         out.append({"indicator_id": r["indicator_id"], "geo_code": r["geo_code"], "name_ja": r["name_ja"],
                     "name_en": r["name_en"], "geo_ja": r["geo_ja"], "geo_en": r["geo_en"],
                     "latest_before": _latest(r, "before"), "latest_after": _latest(r, "after"),
+                    "period_before": _period(r, "before"), "period_after": _period(r, "after"),
                     "status_before": r.get("status_before"), "status_after": r.get("status_after"),
                     "status_before_ja": f"{before[0]} {before[1]}" if before else "—",
                     "status_before_en": f"{before[0]} {before[2]}" if before else "—",
@@ -135,10 +136,13 @@ def _effect_json(effect: pd.DataFrame) -> list[dict]:
 
 
 def _latest(row: dict, when: str) -> str:
-    value, period = row.get(f"latest_value_{when}"), row.get(f"latest_period_end_{when}")
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{number(value, row.get('unit') or '')}（{str(period)[:10]}）"
+    value = row.get(f"latest_value_{when}")
+    return "—" if value is None or pd.isna(value) else number(value, row.get("unit") or "")
+
+
+def _period(row: dict, when: str) -> str:
+    period = row.get(f"latest_period_end_{when}")
+    return "" if period is None or pd.isna(period) else str(period)[:10]
 
 
 def _provenance(settings: Settings, table: EditableTable, frame: pd.DataFrame, change: differ.Diff,
@@ -191,7 +195,7 @@ def actions(actor: dict, sub: dict) -> list[dict]:
     return [{"name": n, **ACTIONS[n]} for n in names]
 
 
-KINDS = {"publish": ("公開", "publish"), "rollback": ("差し戻し（以前の状態へ）", "roll back"),
+KINDS = {"publish": ("公開", "publish"), "rollback": ("以前の状態に戻す", "roll back"),
          "initial": ("初期状態", "initial")}
 STATES = {"published": ("公開済み", "published"), "building": ("構築中", "building"), "failed": ("失敗", "failed")}
 
@@ -200,7 +204,7 @@ def publication_rows(conn) -> list[dict]:
     """Every publication, newest first, then the initial state (the repository's files, #0), for the history page."""
     from sqlalchemy import select
     from smartcity.state.schema import account, submission
-    names = {r.id: f"{r.display_name}（{r.organisation}）" for r in conn.execute(
+    names = {r.id: f"{r.display_name}{t('（', ' (')}{r.organisation}{t('）', ')')}" for r in conn.execute(
         select(account.c.id, account.c.display_name, account.c.organisation))}
     subs = {r.id: r for r in conn.execute(select(submission.c.id, submission.c.table_name, submission.c.created_by,
                                                  submission.c.reviewed_by, submission.c.file_sha256))}
