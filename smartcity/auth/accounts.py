@@ -1,5 +1,6 @@
 """Accounts in the state database: creation and changes (each audited), argon2 password hashes, and sign-in with a
-lock-out after repeated failures (every attempt logged, never the password). No Flask here: the CLI uses it too."""
+lock-out after repeated failures (every attempt logged, never the password), and the ids of signed-out sessions.
+No Flask here: the CLI uses it too."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,14 +10,16 @@ from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from smartcity.state import audit
-from smartcity.state.schema import ROLES, account, login_event
+from smartcity.state.schema import ROLES, account, login_event, revoked_session
 from smartcity.state.store import now as utc_now
 
 MAX_FAILURES = 5  # consecutive failed sign-ins before the account is locked
 LOCK_TIME = dt.timedelta(minutes=15)
+SESSION_TIME = dt.timedelta(hours=8)  # a signed-in session's lifetime (a working day); then sign in again
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte-long "password" would be a cheap way to load the server
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{2,63}")
@@ -195,46 +198,57 @@ def _keep_an_admin(conn: Connection, leaving_id: int) -> None:
 def verify_sign_in(conn: Connection, username: str, password: str, remote_addr: str | None,
                    now: dt.datetime | None = None) -> SignIn:
     """Check a sign-in attempt, record it in login_event and apply the lock-out: after 5 consecutive failures the
-    account is locked 15 minutes (and again at each failure after that, until a success resets the count)."""
+    account is locked 15 minutes (and again at each failure after that, until a success resets the count). The
+    attempt is taken (counted, and the lock set at the 5th) in one UPDATE before the password is checked: parallel
+    guesses cannot all pass a lock check that none of them has set yet."""
     at = now or utc_now()
     name = normalise_username(username)
-    row = _row(conn, name) if name else None
-    if not name or not password:
-        result = SignIn(None, "empty")
-    elif row is None:
-        _dummy_verify(password)  # an unknown name costs as much time as a known one: no probing for names
-        result = SignIn(None, "unknown_user")
-    elif row["locked_until"] is not None and row["locked_until"] > at:
-        _dummy_verify(password)
-        result = SignIn(None, "locked")
-    else:
-        result = _check_password(conn, row, password, at)
+    result = _attempt(conn, name, password, at) if name and password else SignIn(None, "empty")
     _log_attempt(conn, username, result.reason, remote_addr, at)
     return result
 
 
-def _check_password(conn: Connection, row: dict, password: str, at: dt.datetime) -> SignIn:
+def _attempt(conn: Connection, name: str, password: str, at: dt.datetime) -> SignIn:
+    row = _row(conn, name)
+    if row is None or _locked(row, at) or not _take_attempt(conn, row["id"], at):
+        _dummy_verify(password)  # an unknown or locked name costs as much time as a known one: no probing for names
+        return SignIn(None, "unknown_user" if row is None else "locked")
+    row = _row(conn, row["id"])  # as this attempt left it: its failure count, and the hash current now
     if not _verify(row["password_hash"], password):
-        _count_failure(conn, row, at)
+        if row["failed_logins"] >= MAX_FAILURES:  # this failure set the lock: the admins see it in the trail
+            audit.record(conn, "system", "account_locked", "account", row["id"], username=row["username"],
+                         failures=row["failed_logins"], until=row["locked_until"].isoformat(timespec="seconds"))
         return SignIn(None, "bad_password")
-    if not row["active"]:
-        return SignIn(None, "inactive")
+    return _password_accepted(conn, row, password)
+
+
+def _locked(row: dict, at: dt.datetime) -> bool:
+    # a read that says "locked" can be trusted without writing (only time or a success lifts a lock); one that says
+    # "open" is decided by _take_attempt. Refusing here keeps hammering on a locked account off the write lock.
+    return row["locked_until"] is not None and row["locked_until"] > at
+
+
+def _take_attempt(conn: Connection, account_id: int, at: dt.datetime) -> bool:
+    """Count an attempt as a failure before checking it, and lock the account at the limit, in one statement that
+    only an unlocked account passes (SQLite's write lock, PostgreSQL's row lock: the next attempt sees the count);
+    False when the account is locked. A success resets the count."""
+    failures = account.c.failed_logins + 1  # SET expressions read the row as it was before this statement
+    taken = conn.execute(update(account).where(
+        account.c.id == account_id, or_(account.c.locked_until.is_(None), account.c.locked_until <= at)).values(
+        failed_logins=failures, locked_until=case((failures >= MAX_FAILURES, at + LOCK_TIME), else_=None)))
+    return taken.rowcount == 1
+
+
+def _password_accepted(conn: Connection, row: dict, password: str) -> SignIn:
+    # the right password resets the count taken for it (a disabled account too: enabling it again needs no wait)
     values = {"failed_logins": 0, "locked_until": None}
     if hasher.check_needs_rehash(row["password_hash"]):  # the hasher's parameters changed since it was set
         values["password_hash"] = hash_password(password)
     conn.execute(update(account).where(account.c.id == row["id"]).values(**values))
+    if not row["active"]:
+        return SignIn(None, "inactive")
     audit.record(conn, row["username"], "sign_in", "account", row["id"])
     return SignIn(get_account(conn, row["id"]), "ok")
-
-
-def _count_failure(conn: Connection, row: dict, at: dt.datetime) -> None:
-    conn.execute(update(account).where(account.c.id == row["id"]).values(failed_logins=account.c.failed_logins + 1))
-    failures = conn.execute(select(account.c.failed_logins).where(account.c.id == row["id"])).scalar_one()
-    if failures >= MAX_FAILURES:
-        until = at + LOCK_TIME
-        conn.execute(update(account).where(account.c.id == row["id"]).values(locked_until=until))
-        audit.record(conn, "system", "account_locked", "account", row["id"], username=row["username"],
-                     failures=failures, until=until.isoformat(timespec="seconds"))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -262,3 +276,18 @@ def login_events(conn: Connection, limit: int = 200) -> list[dict]:
     """The latest sign-in attempts, newest first."""
     rows = conn.execute(select(login_event).order_by(login_event.c.id.desc()).limit(limit)).mappings()
     return [dict(r) for r in rows]
+
+
+def revoke_session(conn: Connection, sid: str, account_id: int, at: dt.datetime | None = None) -> None:
+    """Record a signed-out session's id as revoked (a copy of its cookie is refused from now on; recording it twice,
+    e.g. a double-clicked sign-out, is harmless), forgetting revocations older than a session's lifetime."""
+    at = at or utc_now()
+    conn.execute(delete(revoked_session).where(revoked_session.c.revoked_at < at - SESSION_TIME))
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[conn.dialect.name]  # the state database's two backends
+    conn.execute(dialect.insert(revoked_session).values(sid=sid, account_id=account_id, revoked_at=at)
+                 .on_conflict_do_nothing(index_elements=[revoked_session.c.sid]))
+
+
+def session_revoked(conn: Connection, sid: str) -> bool:
+    """Whether a session id was signed out."""
+    return conn.execute(select(revoked_session.c.sid).where(revoked_session.c.sid == sid)).first() is not None

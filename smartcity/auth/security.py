@@ -2,8 +2,10 @@
 
 The session is Flask's signed cookie: HttpOnly, SameSite=Lax, Secure when the request came over TLS (behind a
 reverse proxy that ends TLS, the proxy must say so and the app must trust it, e.g. werkzeug's ProxyFix), valid for
-8 hours from sign-in. It holds only the account id and the time of the password it was opened with: the account is
-read again on every request, so disabling an account or changing its password ends its sessions at once."""
+8 hours from sign-in. It holds only the account id, a random session id and the time of the password it was opened
+with: the account is read again on every request, so disabling an account or changing its password ends its sessions
+at once, and signing out records the session id as revoked, so a copy of the cookie stops working too. The officials'
+answers are never cached (`no_store`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +26,7 @@ from smartcity import webui
 from smartcity.auth import accounts
 from smartcity.state import store
 
-SESSION_TIME = dt.timedelta(hours=8)  # a working day; then sign in again
+SESSION_TIME = accounts.SESSION_TIME
 SECRET_FILE = "secret_key"
 log = logging.getLogger(__name__)
 
@@ -116,26 +118,41 @@ def secret_key_path(url: str) -> Path:
 
 
 def sign_in(found: dict) -> None:
-    """Start a session for an account: a new session (no fixation) with a new CSRF token."""
+    """Start a session for an account: a new session (no fixation) with a new id and a new CSRF token; the session
+    it replaces (another sign-in on the same browser) is revoked."""
+    _revoke_current()
     flask.session.clear()
     flask.g.pop("csrf_token", None)  # Flask-WTF caches the request's token: the next form gets a fresh one
     flask.g.pop("smartcity_account", None)
     flask.session.permanent = True
     flask.session["account_id"] = found["id"]
+    flask.session["sid"] = secrets.token_urlsafe(32)
     flask.session["password_changed_at"] = found["password_changed_at"].isoformat()
     flask.session["signed_in_at"] = store.now().isoformat()
 
 
-def sign_out() -> None:
-    """End the session."""
+def sign_out() -> dict | None:
+    """End the session, in the browser and on the server (its id is revoked: a copied cookie no longer works, OWASP
+    ASVS 3.3.1); returns the account that was signed in, or None."""
+    found = _revoke_current()
     flask.session.clear()
     flask.g.pop("csrf_token", None)
     flask.g.smartcity_account = None
+    return found
+
+
+def _revoke_current() -> dict | None:
+    found = current_account()  # a valid session only: an expired or forged one is dead already
+    if found is not None:
+        with state_engine().begin() as conn:
+            accounts.revoke_session(conn, flask.session["sid"], found["id"])
+    return found
 
 
 def current_account() -> dict | None:
     """The signed-in account (read from the state database once per request), or None: signed out, or the account
-    was disabled or deleted, or its password changed since sign-in, or the session is older than 8 hours."""
+    was disabled or deleted, or its password changed since sign-in, or the session is older than 8 hours, or it was
+    signed out (a copy of its cookie)."""
     if not flask.has_request_context():
         return None
     if "smartcity_account" not in flask.g:
@@ -144,12 +161,13 @@ def current_account() -> dict | None:
 
 
 def _session_account() -> dict | None:
-    account_id = flask.session.get("account_id")
-    if not isinstance(account_id, int):
-        return None
+    account_id, sid = flask.session.get("account_id"), flask.session.get("sid")
+    if not isinstance(account_id, int) or not isinstance(sid, str):
+        return None  # signed out (or a session from before session ids: sign in again)
     with state_engine().connect() as conn:
         found = accounts.get_account(conn, account_id)
-    if not _still_valid(found):
+        revoked = accounts.session_revoked(conn, sid)
+    if revoked or not _still_valid(found):
         flask.session.clear()
         return None
     return found
@@ -202,6 +220,19 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
+
+
+def no_store(blueprint: flask.Blueprint) -> None:
+    """Mark every answer of the blueprint's views `Cache-Control: no-store` (and HTTP/1.0's `Pragma: no-cache`): an
+    official's pages (accounts, unpublished figures, the audit trail) stay in no browser or proxy cache, and the Back
+    button after signing out shows nothing of them."""
+    blueprint.after_request(_no_store)
+
+
+def _no_store(response: flask.Response) -> flask.Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
 
 
 def protect_csrf(blueprint: flask.Blueprint) -> None:

@@ -11,6 +11,7 @@ from smartcity.webui import lang, t, url
 
 bp = flask.Blueprint("auth", __name__)
 security.protect_csrf(bp)
+security.no_store(bp)
 FIELD_LIMIT = 1100  # longer than any valid user name or password: anything longer is refused unread
 
 
@@ -27,7 +28,7 @@ def sign_in():
     with security.state_engine().begin() as conn:
         result = accounts.verify_sign_in(conn, username, password, flask.request.remote_addr)
     if not result.ok:
-        flask.flash(_refusal(result.reason), "danger")
+        flask.flash(_refusal(), "danger")
         return flask.redirect(url("auth.sign_in", **({"next": target} if target else {})))
     security.sign_in(result.account)
     flask.flash(t(f"{result.account['display_name']} としてサインインしました。",
@@ -35,14 +36,14 @@ def sign_in():
     return flask.redirect(target or _home())
 
 
-def _refusal(reason: str) -> str:
-    if reason == "locked":
-        return t(f"サインインの失敗が続いたため、このアカウントは一時的にロックされています。"
-                 f"{accounts.LOCK_TIME.seconds // 60}分後にもう一度お試しください。",
-                 f"Too many failed sign-ins: this account is locked for a while. Try again in "
-                 f"{accounts.LOCK_TIME.seconds // 60} minutes.")
-    # one message for an unknown name, a wrong password and a disabled account: no probing for names
-    return t("ユーザー名またはパスワードが正しくありません。", "The user name or password is not correct.")
+def _refusal() -> str:
+    # one message for an unknown name, a wrong password, a disabled and a locked account: a message that said
+    # "locked" only for real accounts would tell anyone which user names exist (the lock is logged for admins)
+    minutes = accounts.LOCK_TIME.seconds // 60
+    return t(f"ユーザー名またはパスワードが正しくありません。{accounts.MAX_FAILURES}回続けて失敗したアカウントは"
+             f"{minutes}分間ロックされます。",
+             f"The user name or password is not correct. After {accounts.MAX_FAILURES} failed attempts in a row an "
+             f"account is locked for {minutes} minutes.")
 
 
 def _home() -> str:
@@ -54,9 +55,8 @@ def _home() -> str:
 
 @bp.route("/auth/sign-out", methods=["POST"])
 def logout():
-    """End the session."""
-    found = security.current_account()
-    security.sign_out()
+    """End the session (revoked on the server too)."""
+    found = security.sign_out()
     if found is not None:
         with security.state_engine().begin() as conn:
             audit.record(conn, found["username"], "sign_out", "account", found["id"])

@@ -3,9 +3,13 @@ difference with the published table, effect on the KPIs, row provenance), the ac
 publication history. The views stay thin; the state changes themselves are in smartcity.state."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -81,7 +85,15 @@ class UploadResult:
 
 def check_upload(settings: Settings, actor: dict, table_name: str, file_name: str, data: bytes) -> UploadResult:
     """Read and validate a whole upload; when it passes, its difference with the published table, its effect on
-    the KPIs and its rows' provenance."""
+    the KPIs and its rows' provenance, all against one copy of the database (a publication swapping in a new file
+    meanwhile cannot mix two states), whose publication the submission records as its base."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "published.duckdb"
+        shutil.copyfile(settings.db_path, copy)
+        return _check_upload(dataclasses.replace(settings, db_path=copy), actor, table_name, file_name, data)
+
+
+def _check_upload(settings: Settings, actor: dict, table_name: str, file_name: str, data: bytes) -> UploadResult:
     started = time.perf_counter()
     try:
         table = lookup(registry(settings), table_name)
@@ -107,8 +119,16 @@ def check_upload(settings: Settings, actor: dict, table_name: str, file_name: st
                             "labels": {c.name: [c.ja, c.en] for c in table.spec.columns},
                             "diff": _diff_json(change), "effect": _effect_json(effect),
                             "provenance": _provenance(settings, table, report.frame, change, actor),
+                            "base_publication_id": _publication_id(settings.db_path),
                             "seconds": {"validate": round(checked - started, 3),
                                         "preview": round(time.perf_counter() - checked, 3)}})
+
+
+def _publication_id(db: Path) -> int | None:
+    """The officials' publication a database file shows (None: the repository's figures)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute("SELECT max(publication_id) FROM publication_info").fetchone()
+    return None if row[0] is None else int(row[0])
 
 
 def _diff_json(change: differ.Diff) -> dict:
@@ -189,6 +209,8 @@ def actions(actor: dict, sub: dict) -> list[dict]:
         names += ["submit", "withdraw"]
     if own and sub["status"] == "submitted":
         names.append("withdraw")
+    if actor["role"] in ("approver", "admin") and sub["status"] == "approved":  # approved, never published
+        names.append("publish")
     if actor["role"] in ("approver", "admin") and sub["status"] == "submitted" \
             and (not own or actor.get("may_approve_own")):
         names += ["publish", "reject"]

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,10 @@ SOURCE_COLUMNS = ("source_doc", "source_section")
 _URL = re.compile(r"(?i)^https?://[^\s<>\"']+$")
 _BAD_SCHEME = re.compile(r"(?i)^(?:javascript|vbscript|data|file|ftp):|://")
 PROBLEM_COLUMNS = ["sheet", "row", "column", "code", "reason_ja", "reason_en"]
+MAX_PROBLEMS = 1000  # listed in a report (then one "and N more"): the page and its CSV stay small
+MAX_CELL_CHARS = 2000  # per cell; the longest transcribed cell has ~650, and XlsxWriter refuses above 32,767
+INT64 = 2**63 - 1  # an integer column is BIGINT (pandas Int64): beyond it a value cannot be stored
+SHOWN_CHARS = 60  # of a cell's text quoted in a reason
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,7 @@ def validate(table: EditableTable, uploaded: Uploaded, context: Context) -> Repo
     check.cumulative(rows)
     frame = typed(table, pd.DataFrame.from_records([r for _, r in rows], columns=table.columns))
     check.municipality(rows, frame)
-    order = {c: i for i, c in enumerate(table.columns)}
-    problems = sorted(check.problems, key=lambda p: (p.row or 0, order.get(p.column, len(order)), p.code))
+    problems = check.listed()
     return Report(table.name, problems, None if problems else frame, len(rows))
 
 
@@ -158,21 +162,43 @@ class _Check:
     def __init__(self, table: EditableTable, uploaded: Uploaded, context: Context):
         self.table, self.up, self.ctx = table, uploaded, context
         self.problems: list[Problem] = []
+        self.unlisted = 0  # problems found beyond the first MAX_PROBLEMS
         self.present: list[str] = []
         self.noted = {(n.row, n.column) for n in uploaded.notes}
+        self.rank = {c: i for i, c in enumerate(table.columns)}
 
     def add(self, row: int | None, column: str | None, code: str, ja: str, en: str) -> None:
-        """Record a problem."""
+        """Record a problem (only the first MAX_PROBLEMS in the report's order are kept; the others are counted)."""
+        column = None if column is None else _short(column)  # a header name can be a whole cell long
         self.problems.append(Problem(self.up.sheet, row, column, code, ja, en))
+        if len(self.problems) >= 2 * MAX_PROBLEMS:  # trimmed now and then: memory stays bounded, the cost linear
+            self._trim()
+
+    def _trim(self) -> None:
+        self.problems.sort(key=lambda p: (p.row or 0, self.rank.get(p.column, len(self.rank)), p.code))
+        self.unlisted += max(len(self.problems) - MAX_PROBLEMS, 0)
+        del self.problems[MAX_PROBLEMS:]
+
+    def listed(self) -> list[Problem]:
+        """The problems in the report's order (row, column, code), the last saying how many more were found."""
+        self._trim()
+        if not self.unlisted:
+            return self.problems
+        more = Problem(self.up.sheet, None, None, "more_problems",
+                       f"…ほか {self.unlisted:,} 件の問題があります（最初の {MAX_PROBLEMS:,} 件だけを表示しています。"
+                       "これらを直して再度アップロードしてください）",
+                       f"… and {self.unlisted:,} more problems (only the first {MAX_PROBLEMS:,} are listed: fix "
+                       "them and upload again)")
+        return self.problems + [more]
 
     # --- header and cells ---------------------------------------------------------------------------------------
 
     def header(self) -> None:
         """Columns missing, added, renamed or repeated."""
         t, head, row = self.table, self.up.header, self.up.header_row
-        for name in sorted({h for h in head if head.count(h) > 1}):
-            self.add(row, name, "duplicate_column", f"列「{name}」が見出しに2回以上あります",
-                     f"column {name!r} appears more than once in the header")
+        for name in sorted(h for h, n in Counter(head).items() if n > 1):
+            self.add(row, name, "duplicate_column", f"列「{_short(name)}」が見出しに2回以上あります",
+                     f"column {_short(name)!r} appears more than once in the header")
         missing = [c for c in t.columns if c not in head]
         extra = [h for h in dict.fromkeys(head) if h not in t.columns]
         for name in list(extra):
@@ -181,28 +207,30 @@ class _Check:
                 missing.remove(renamed)
                 extra.remove(name)
                 self.add(row, renamed, "renamed_column",
-                         f"列「{name}」は「{renamed}」の名前を変えたものと見られます。見出しを {renamed} に戻してください",
-                         f"column {name!r} looks like {renamed!r} renamed: put back the name {renamed}")
+                         f"列「{_short(name)}」は「{renamed}」の名前を変えたものと見られます。"
+                         f"見出しを {renamed} に戻してください",
+                         f"column {_short(name)!r} looks like {renamed!r} renamed: put back the name {renamed}")
         for name in missing:
             self.add(row, name, "missing_column", f"列「{name}」（{t.column(name).ja}）がありません",
                      f"column {name!r} ({t.column(name).en}) is missing")
         for name in extra:
-            self.add(row, name, "extra_column", f"列「{name}」はこの表の列ではありません（列は追加できません）",
-                     f"column {name!r} is not a column of this table (columns cannot be added)")
+            self.add(row, name, "extra_column", f"列「{_short(name)}」はこの表の列ではありません（列は追加できません）",
+                     f"column {_short(name)!r} is not a column of this table (columns cannot be added)")
         self.present = [c for c in t.columns if c in head]
 
     def notes(self) -> None:
         """Formulas, Excel errors and values outside the header's columns noted while reading."""
         for n in self.up.notes:
+            text = _short(n.text)
             if n.kind == "formula":
-                self.add(n.row, n.column, "formula", f"数式は受け付けません（{n.text}）。値を入力してください",
-                         f"formulas are not accepted ({n.text}): enter the value")
+                self.add(n.row, n.column, "formula", f"数式は受け付けません（{text}）。値を入力してください",
+                         f"formulas are not accepted ({text}): enter the value")
             elif n.kind == "error":
-                self.add(n.row, n.column, "excel_error", f"Excel のエラー値です（{n.text}）",
-                         f"an Excel error value ({n.text})")
+                self.add(n.row, n.column, "excel_error", f"Excel のエラー値です（{text}）",
+                         f"an Excel error value ({text})")
             else:
-                self.add(n.row, n.column, "outside_header", f"見出しのない列に値があります（{n.text}）",
-                         f"a value in a column without a header ({n.text})")
+                self.add(n.row, n.column, "outside_header", f"見出しのない列に値があります（{text}）",
+                         f"a value in a column without a header ({text})")
 
     def cells(self) -> list[tuple[int, dict]]:
         """Each row typed by etl.reference._cell (a cell that does not type is None, with its problem)."""
@@ -220,6 +248,12 @@ class _Check:
         col = self.table.column(name)
         if text == "" and name in SOURCE_COLUMNS and self.table.has_source:
             return None  # the source rule says what is missing
+        if len(text) > MAX_CELL_CHARS:  # a cell the .xlsx template could not hold again, or a page too long to read
+            self.add(number, name, "too_long",
+                     f"セルの文字数が多すぎます（{len(text):,} 文字、上限 {MAX_CELL_CHARS:,} 文字）：{_short(text)}",
+                     f"the cell is too long ({len(text):,} characters; the limit is {MAX_CELL_CHARS:,}): "
+                     f"{_short(text)}")
+            return None
         try:
             value = _cell(col, text, self.ctx.geo_codes)
         except ValueError as exc:
@@ -227,6 +261,11 @@ class _Check:
             self.add(number, name, code, ja, en)
             return None
         if value is None:
+            return None
+        if col.type == "integer" and not -INT64 <= value <= INT64:
+            self.add(number, name, "out_of_range",
+                     f"整数が大きすぎます（{len(text)} 桁）：{_short(text)}。扱えるのは ±{INT64:,} までです",
+                     f"the integer is too large ({len(text)} digits): {_short(text)}; the range is ±{INT64:,}")
             return None
         if col.type == "date" and not _real_date(value):
             self.add(number, name, "no_such_date", f"存在しない日付です：{value}", f"no such date: {value}")
@@ -428,6 +467,7 @@ _MESSAGES = [  # etl.reference._cell's English reasons -> code, Japanese
     (r"not a plausible year", "bad_year", "年として正しくありません（西暦4桁、1900〜2100）"),
     (r"is a dash", "dash", "「－」などのダッシュは数値ではありません（該当なしは空欄にしてください）"),
     (r"not an integer", "not_integer", "整数ではありません"),
+    (r"not a finite number", "not_finite", "有限の数値ではありません（inf・nan や桁あふれする値は使えません）"),
     (r"not a number", "not_number", "数値ではありません"),
     (r"not true/false", "not_boolean", "true か false を入力してください"),
     (r"not an ISO date", "bad_date", "日付は YYYY、YYYY-MM、YYYY-MM-DD の形で入力してください"),
@@ -445,7 +485,8 @@ def _translate(col, text: str, reason: str, geo_codes: set[str]) -> tuple[str, s
     else:
         code, ja = "bad_value", "値が正しくありません"
     detail = {"below_minimum": f"（最小 {_fmt(col.minimum)}）", "not_allowed": f"（{', '.join(col.choices)}）"}.get(code, "")
-    ja = f"{ja}{detail}：{text}" if text else ja
+    ja = f"{ja}{detail}：{_short(text)}" if text else ja
+    reason = reason.replace(repr(text), repr(_short(text)))  # the ETL's reason quotes the whole cell
     if code == "unknown_code" and text.isdigit() and len(text) < 5 and text.zfill(5) in geo_codes:
         ja += f"（先頭の 0 が落ちています：{text.zfill(5)} ではありませんか。セルを文字列にして入力してください）"
         reason += f" (leading zeros lost: {text.zfill(5)}? enter the code as text)"
@@ -483,3 +524,8 @@ def _fmt(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _short(text: str) -> str:
+    """A cell's text as quoted in a reason: at most SHOWN_CHARS characters, then '…'."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"

@@ -9,6 +9,7 @@ import flask
 from smartcity.auth import security
 from smartcity.edit import service
 from smartcity.edit.upload import max_bytes
+from smartcity.export import ExcelLimit
 from smartcity.settings import etl_settings
 from smartcity.state import audit, publications, publish, workflow
 from smartcity.webui import t, url
@@ -58,6 +59,9 @@ def template(table: str, fmt: str):
         body, mimetype, name = service.template(table, fmt, encoding)
     except KeyError:
         flask.abort(404)
+    except ExcelLimit as exc:  # a published cell Excel cannot hold: the CSV template still works
+        raise workflow.Conflict(f"この表は Excel の様式にできません（{exc}）。CSV の様式を使ってください。",
+                                f"This table cannot be written as an Excel template ({exc}): use the CSV one.") from exc
     return flask.Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}", "Cache-Control": "no-store"})
 
@@ -105,9 +109,13 @@ def act(submission_id: int, action: str):
     comment = flask.request.form.get("comment", "")[:2000]
     engine = security.state_engine()
     if action == "publish":
+        settings = etl_settings()
+        if publish.busy(settings.db_path):  # say so before approving: an approval then waits for no build
+            raise workflow.Conflict(*publish.BUSY)
         with engine.begin() as conn:
-            workflow.approve(conn, actor, submission_id, comment)
-        pub = publish.publish(engine, etl_settings(), actor, submission_id, comment)
+            if workflow.get(conn, submission_id)["status"] != "approved":  # approved earlier: publish again
+                workflow.approve(conn, actor, submission_id, comment)
+        pub = publish.publish(engine, settings, actor, submission_id, comment)
         _flash_publication(pub)
         return flask.redirect(url("edit.submission", submission_id=submission_id))
     steps = {"submit": workflow.submit, "withdraw": lambda c, a, s, _m: workflow.withdraw(c, a, s),
@@ -135,10 +143,10 @@ def publications_page():
 @security.require_role(*APPROVERS)
 def rollback():
     """Return to an earlier published state (0: the repository's files), as a new publication."""
-    try:
-        target = int(flask.request.form.get("target", ""))
-    except ValueError:
-        flask.abort(400)
+    target = flask.request.form.get("target", "")
+    if not target.isascii() or not target.isdigit() or int(target) >= 2**31:
+        raise workflow.Conflict("戻す先の公開番号が正しくありません。", "Not a publication number.")
+    target = int(target)
     pub = publish.rollback(security.state_engine(), etl_settings(), security.current_account(), target,
                            flask.request.form.get("comment", "")[:2000])
     _flash_publication(pub)

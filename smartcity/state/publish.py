@@ -33,6 +33,10 @@ def publish(engine: Engine, settings: Settings, actor: dict, submission_id: int,
         with engine.begin() as conn:
             sub = workflow.get(conn, submission_id)
             workflow._expect(sub, "approved")
+            if workflow.table_changed_since(conn, sub):  # approved while another change of the table was pending
+                raise workflow.Conflict(
+                    "この表はアップロード後に別の公開で更新されました。最新の様式で作り直してください。",
+                    "The table was changed by another publication after this upload: start from a new template.")
             state = publications.current_state(conn) | {sub["table_name"]: submission_id}
             pid = _start(conn, "publish", state, actor, comment, submission_id=submission_id,
                          summary=_publish_summary(sub))
@@ -53,7 +57,7 @@ def rollback(engine: Engine, settings: Settings, actor: dict, target_id: int, co
                     raise workflow.Conflict("戻す先の公開が見つかりません。", "There is no such published state.")
                 state = target["state"]
             current = publications.latest(conn)
-            if current is not None and current["id"] == target_id:
+            if {k: int(v) for k, v in state.items()} == publications.current_state(conn):
                 raise workflow.Conflict("既にこの状態が公開されています。", "This state is already published.")
             pid = _start(conn, "rollback", state, actor, comment, rollback_to=target_id,
                          summary=_rollback_summary(target_id, current, state))
@@ -125,13 +129,36 @@ def _changes(db: Path) -> list[dict]:
     return [{"table": t, "added": a, "removed": r, "changed": c} for t, a, r, c in rows]
 
 
-@contextmanager
-def _one_at_a_time(db: Path):
-    """One publication build at a time on this machine (a second request waits for the first)."""
+BUSY = ("別の公開を構築中です。終わってからもう一度操作してください（公開中のデータは変わっていません）。",
+        "Another publication is being built: try again when it has finished (nothing was changed).")
+
+
+def _lock_file(db: Path) -> Path:
     lock = db.with_name(db.name + ".publish.lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    return lock
+
+
+def busy(db: Path) -> bool:
+    """Whether a publication is being built for this database now."""
+    with _lock_file(db).open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+
+@contextmanager
+def _one_at_a_time(db: Path):
+    """One publication build at a time on this machine; a second request is told so at once (never waits, so
+    requests cannot pile up on server threads)."""
+    with _lock_file(db).open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise workflow.Conflict(*BUSY) from None
         try:
             yield
         finally:

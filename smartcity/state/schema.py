@@ -83,3 +83,12 @@ audit_event = Table(
     Column("object_id", Integer),
     Column("detail", JSON, nullable=False),
 )
+
+revoked_session = Table(
+    "revoked_session", metadata,
+    # a signed-out session's random id: a copy of its (still validly signed) cookie is refused; rows older than a
+    # session's lifetime are pruned, those sessions have expired anyway
+    Column("sid", String(64), primary_key=True),
+    Column("account_id", ForeignKey("account.id"), nullable=False),
+    Column("revoked_at", DateTime, nullable=False, index=True),
+)

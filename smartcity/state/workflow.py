@@ -74,11 +74,15 @@ def create(conn: Connection, actor: dict, table: str, file_name: str, file_sha25
            row_count: int, report: dict) -> int:
     """Keep a validated upload (nothing is applied): status `uploaded`."""
     _require(actor, EDITORS)
-    base = publications.latest(conn)
+    if "base_publication_id" in report:  # the publication the build it was checked against shows (None: none)
+        base_id = report["base_publication_id"]
+    else:
+        latest = publications.latest(conn)
+        base_id = latest["id"] if latest else None
     sid = conn.execute(insert(submission).values(
         table_name=table, status="uploaded", file_name=file_name[:255], file_sha256=file_sha256,
         content_csv=content_csv, row_count=row_count, report=report, created_by=actor["id"], created_at=now(),
-        base_publication_id=base["id"] if base else None)).inserted_primary_key[0]
+        base_publication_id=base_id)).inserted_primary_key[0]
     audit.record(conn, actor["username"], "upload", "submission", sid, table=table, file=file_name,
                  sha256=file_sha256, rows=row_count)
     return sid
@@ -134,7 +138,7 @@ def approve(conn: Connection, actor: dict, submission_id: int, comment: str) -> 
     if sub["created_by"] == actor["id"] and not actor.get("may_approve_own"):
         raise Forbidden("自分が作成した提出は承認できません（別の承認者が必要です）。",
                         "You cannot approve your own submission: another approver must.")
-    if _table_changed_since(conn, sub):
+    if table_changed_since(conn, sub):
         raise Conflict("この表はアップロード後に別の提出で更新されました。最新の様式で作り直してください。",
                        "The table was changed by another publication after this upload: start from a new template.")
     _transition(conn, sub, "submitted", status="approved", reviewed_by=actor["id"], reviewed_at=now(),
@@ -143,7 +147,7 @@ def approve(conn: Connection, actor: dict, submission_id: int, comment: str) -> 
                  comment=comment.strip()[:2000])
 
 
-def _table_changed_since(conn: Connection, sub: dict) -> bool:
+def table_changed_since(conn: Connection, sub: dict) -> bool:
     """Whether the table's content in force differs from the one the upload was made against."""
     base = publications.get(conn, sub["base_publication_id"]) if sub["base_publication_id"] else None
     before = (base["state"] if base else {}).get(sub["table_name"])
