@@ -1,5 +1,7 @@
 """My Number card (/mynumber): a map of municipal issuance rates at any snapshot, comparator trends, and the
-distribution of municipalities' rates. The map's geometry is sent once per area; a new date patches only values."""
+distribution of municipalities' rates. The map's geometry and the municipalities' names are sent once per area; a
+new date sends only the date's numbers: the map's values and hover figures (a Patch) and the table twin's numbers.
+The table twin's rows are made in the browser (ROWS_JS) from the names and a date's numbers, each sent once."""
 from __future__ import annotations
 
 import dash
@@ -73,6 +75,46 @@ def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def names_store(names: pd.DataFrame, area: str, lang: str) -> dict:
+    """The table twin's text columns (code and names) of every municipality the area has at any date, one list per
+    column, once per area and language: a date then sends only its numbers (values_store)."""
+    columns = [c for c in map_columns(lang) if not c.numeric]
+    records = rows(_table_frame(names), columns)
+    return {"key": f"{area}/{lang}", "fields": [c.field for c in columns],
+            "columns": [[r[c.field] for r in records] for c in columns]}
+
+
+def values_store(names: pd.DataFrame, frame: pd.DataFrame, area: str, lang: str, date: str) -> dict:
+    """The table twin's numeric columns at `date`, one list per column, in the order of names_store's rows less the
+    rows without figures at this date (`absent`, their positions there); ROWS_JS joins the two into the grid's rows."""
+    columns = [c for c in map_columns(lang) if c.numeric]
+    at = {code: i for i, code in enumerate(frame["geo_code"].tolist())}
+    codes = names["geo_code"].tolist()
+    records = rows(frame.iloc[[at[c] for c in codes if c in at]], columns)  # numbers only: no names to mend
+    return {"key": f"{area}/{lang}", "date": date, "absent": [i for i, c in enumerate(codes) if c not in at],
+            "fields": [c.field for c in columns], "columns": [[r[c.field] for r in records] for c in columns]}
+
+
+# The table twin's rows: the area's names (names_store) beside a date's numbers (values_store), row by row in the
+# same order; nothing when the two are for another area or language or do not line up.
+ROWS_JS = """function(values, names) {
+    const keep = window.dash_clientside.no_update;
+    if (!values || !names || values.key !== names.key) { return keep; }
+    const absent = new Set(values.absent);
+    const count = names.columns[0].length - absent.size;
+    if (values.columns.some(column => column.length !== count)) { return keep; }
+    const out = [];
+    names.columns[0].forEach((_, i) => {
+        if (absent.has(i)) { return; }
+        const row = {};
+        names.fields.forEach((field, j) => { row[field] = names.columns[j][i]; });
+        values.fields.forEach((field, j) => { row[field] = values.columns[j][out.length]; });
+        out.push(row);
+    });
+    return out;
+}"""
+
+
 def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
     out = trend.copy()
     out["snapshot_date"] = [pd.Timestamp(d).date().isoformat() for d in out["snapshot_date"]]
@@ -80,6 +122,16 @@ def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
     out["name_ja"] = [names.get(c, (n, n))[0] for c, n in zip(out["geo_code"], out["name_ja"])]
     out["name_en"] = [names.get(c, (n, n))[1] for c, n in zip(out["geo_code"], out["name_en"])]
     return out
+
+
+def _map_figure(db, area: str, date: str, frame: pd.DataFrame, names: pd.DataFrame, lang: str):
+    """The area's map at `date`, its municipalities named from `names` (every municipality with figures at any date)
+    or, for one that never had figures, from the boundary data."""
+    bounds = common.boundaries(db, mynumber.AREAS[area][0])
+    unnamed = bounds.loc[~bounds["geo_code"].isin(names["geo_code"]), ["geo_code", "name_ja", "name_en"]]
+    values = fig.map_values(bounds["geo_code"].tolist(), frame, lang, area == "japan", date,
+                            pd.concat([names, unnamed], ignore_index=True))
+    return fig.issuance_map(bounds, values, lang, height=MAP_HEIGHT[area])
 
 
 def _missing_note(db, area: str, lang: str) -> str:
@@ -119,9 +171,8 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     date = date if date in dates else dates[-1]
     frame = mynumber.municipalities(db, area, date)
     trend = mynumber.trend(db)
-    codes_bounds = common.boundaries(db, "osaka_municipality" if area == "osaka" else "japan_municipality")
-    values = fig.map_values(codes_bounds["geo_code"].tolist(), frame, lang, with_pref=area == "japan")
-    map_fig = fig.issuance_map(codes_bounds, values, lang, height=MAP_HEIGHT[area])
+    names = mynumber.names(db, area)
+    map_fig = _map_figure(db, area, date, frame, names, lang)
     bins, dist_fig = _distribution(frame, trend, date, area, lang)
     map_src_ja, map_src_en, mn_src_ja, mn_src_en = source_texts(db, area)
 
@@ -155,6 +206,9 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
                     "Issuance rate (cards issued ÷ population) by municipality at each snapshot, as a map and a "
                     "distribution, with Osaka Prefecture, Tokyo and Japan over time.", lang),
         dcc.Store(id=f"{PREFIX}-lang", data=lang),
+        dcc.Store(id=f"{PREFIX}-shown", data=area),  # the area the map and the table hold (update)
+        dcc.Store(id=f"{PREFIX}-map-names", data=names_store(names, area, lang)),
+        dcc.Store(id=f"{PREFIX}-map-values", data=values_store(names, frame, area, lang, date)),
         urlstate.url_sink(PREFIX),
         controls,
         html.P(fig.summary_text(trend, date, lang), id=f"{PREFIX}-summary", className="small",
@@ -162,7 +216,8 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
         chart_card(f"{PREFIX}-map", *MAP_TITLE, map_fig,
                    _table_frame(frame), map_columns(lang), map_src_ja, map_src_en, lang,
                    note=_missing_note(db, area, lang),
-                   graph_config={"scrollZoom": False}, filename=f"mynumber_issuance_{area}", as_of=date),
+                   graph_config={"scrollZoom": False}, filename=f"mynumber_issuance_{area}", as_of=date,
+                   rows_in_browser=True),  # ROWS_JS: the names and the numbers above, each sent once
         dbc.Row([
             dbc.Col(chart_card(f"{PREFIX}-trend", "交付率の推移（大阪府・東京都・全国）",
                                "Issuance rate over time (Osaka Prefecture, Tokyo, Japan)",
@@ -184,7 +239,9 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
 
 @dash.callback(
     Output(f"{PREFIX}-map-graph", "figure"),
-    Output(grid_id(f"{PREFIX}-map"), "rowData"),
+    Output(f"{PREFIX}-map-names", "data"),
+    Output(f"{PREFIX}-map-values", "data"),
+    Output(f"{PREFIX}-shown", "data"),
     Output(f"{PREFIX}-trend-graph", "figure"),
     Output(f"{PREFIX}-hist-graph", "figure"),
     Output(grid_id(f"{PREFIX}-hist"), "rowData"),
@@ -198,11 +255,14 @@ def layout(lang: str | None = None, area: str | None = None, date: str | None = 
     Input(f"{PREFIX}-area", "value"),
     Input(f"{PREFIX}-date", "value"),
     State(f"{PREFIX}-lang", "data"),
+    State(f"{PREFIX}-shown", "data"),
     prevent_initial_call=True,
 )
 @callback_per_build  # the same choice on the same build gives the same answer: made once
-def update(area: str, date: str, lang: str):
-    """A new date patches the map's values only; a new area rebuilds the map with that area's geometry."""
+def update(area: str, date: str, lang: str, shown: str | None = None):
+    """A new date sends only that date's numbers: the map's values and hover figures (a Patch), the table twin's
+    numbers (values_store) and the trend's date mark; a new area, or a date for an area the page does not hold yet
+    (`shown`, when a date is picked before a new area has arrived), rebuilds the map and the names."""
     lang = lang_of(lang)
     db = db_path()
     dates = mynumber.snapshots(db)
@@ -210,25 +270,39 @@ def update(area: str, date: str, lang: str):
     date = date if date in dates else dates[-1]
     frame = mynumber.municipalities(db, area, date)
     trend = mynumber.trend(db)
-    with_pref = area == "japan"
-    if dash.ctx.triggered_id == f"{PREFIX}-area":
-        bounds = common.boundaries(db, "osaka_municipality" if area == "osaka" else "japan_municipality")
-        map_out = fig.issuance_map(bounds, fig.map_values(bounds["geo_code"].tolist(), frame, lang, with_pref),
-                                   lang, height=MAP_HEIGHT[area])
+    names = mynumber.names(db, area)
+    if dash.ctx.triggered_id == f"{PREFIX}-area" or (isinstance(shown, str) and shown != area):
+        map_out = _map_figure(db, area, date, frame, names, lang)
+        names_out = names_store(names, area, lang)
         note = _missing_note(db, area, lang)
         src_ja, src_en, _, _ = source_texts(db, area)
         source = [html.Strong(tr("出典：", "Source: ", lang)), tr(src_ja, src_en, lang)]
     else:
-        values, text = fig.patch_lists(fig.map_values(mynumber.map_codes(db, area), frame, lang, with_pref))
-        map_out = dash.Patch()  # only the values: the geometry and the key stay as they are
+        values, text = fig.date_values(mynumber.map_codes(db, area), frame, lang, date)
+        map_out = dash.Patch()  # only the values: the geometry, the names and the key stay as they are
         map_out["data"][0]["z"] = fig.map_z(values)
         map_out["data"][0]["text"] = text
-        note, source = dash.no_update, dash.no_update
+        names_out, note, source = dash.no_update, dash.no_update, dash.no_update
     bins, dist_fig = _distribution(frame, trend, date, area, lang)
     metas = _metas(db, area, date, lang)
-    return (map_out, rows(_table_frame(frame), map_columns(lang)), fig.trend_figure(trend, date, lang), dist_fig,
-            rows(bins, HIST_COLUMNS), note, fig.summary_text(trend, date, lang), source, *metas,
+    return (map_out, names_out, values_store(names, frame, area, lang, date), area, _trend_mark(trend, date, lang),
+            dist_fig, rows(bins, HIST_COLUMNS), note, fig.summary_text(trend, date, lang), source, *metas,
             metas[0]["as_of_text"], metas[1]["as_of_text"])
+
+
+dash.clientside_callback(ROWS_JS, Output(grid_id(f"{PREFIX}-map"), "rowData"),
+                         Input(f"{PREFIX}-map-values", "data"), State(f"{PREFIX}-map-names", "data"))
+
+
+def _trend_mark(trend: pd.DataFrame, date: str, lang: str):
+    """The trend's lines are the same at every date: only its date mark moves (nothing when there is no trend)."""
+    if trend.empty:
+        return dash.no_update
+    line, note = fig.selected_marker(date, lang)
+    out = dash.Patch()
+    out["layout"]["shapes"] = [line]
+    out["layout"]["annotations"] = [note]
+    return out
 
 
 def _metas(db, area: str, date: str, lang: str) -> tuple[dict, dict]:

@@ -218,11 +218,14 @@ def table_twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, pag
     return _twin(key, frame, columns, lang, page_size, meta)
 
 
-def _twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_size: int, meta: dict) -> html.Div:
-    """The grid (screen), its print-only copy (filled in the browser from the grid's rows), downloads and their meta."""
+def _twin(key: str, frame: pd.DataFrame, columns: list[Col], lang: str, page_size: int, meta: dict,
+          rows_in_browser: bool = False) -> html.Div:
+    """The grid (screen), its print-only copy (filled in the browser from the grid's rows), downloads and their meta;
+    with `rows_in_browser` the grid starts without rows (a clientside callback of the page fills them)."""
     paginate = len(frame) > page_size
     grid = dag.AgGrid(
-        id=grid_id(key), rowData=rows(frame, columns), columnDefs=column_defs(columns, lang, frame),
+        id=grid_id(key), rowData=None if rows_in_browser else rows(frame, columns),
+        columnDefs=column_defs(columns, lang, frame),
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": DEFAULT_MIN_PX, "flex": 1,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": paginate, "paginationPageSize": page_size,
@@ -256,13 +259,15 @@ def _buttons(key: str, lang: str, image: bool) -> html.Div:
 def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame: pd.DataFrame, columns: list[Col],
                source_ja: str, source_en: str, lang: str, note=None, graph_config: dict | None = None, *,
                filename: str | None = None, as_of=None, print_rows: dict | None = None,
-               print_mm: int | None = None, print_chart: bool = True) -> dbc.Card:
+               print_mm: int | None = None, print_chart: bool = True, rows_in_browser: bool = False) -> dbc.Card:
     """A chart, its source and the data's date `as_of` (when given; `{key}-asof`, always there), a note (text or
     components; its element `{key}-note` is always there, empty without a note, so a callback can change it) and its
     table twin with downloads of exactly the rows shown, named `filename` (a stem; default from the English title)
     plus the date, and a PNG of the chart with its title, source and date in the picture. On paper the chart is at
     most `print_mm` millimetres tall (or left off with `print_chart=False`, when its table reads better on paper),
-    and a long table prints the part `print_rows` (`year_ends(...)`, `with_values(...)`)."""
+    and a long table prints the part `print_rows` (`year_ends(...)`, `with_values(...)`). With `rows_in_browser` the
+    table's rows are not sent with it: a clientside callback of the page makes them from data the page holds (the
+    `frame` then only sizes the columns and the pages)."""
     meta = twin_meta(key, title_ja, title_en, source_ja, source_en, lang, as_of, filename, graph=True,
                      print_rows=print_rows)
     return dbc.Card(dbc.CardBody([
@@ -277,7 +282,7 @@ def chart_card(key: str, title_ja: str, title_en: str, figure: go.Figure, frame:
         html.P(note, className="small mb-1", id=f"{key}-note", **{"aria-live": "polite"}),
         html.Details([html.Summary(tr("表とダウンロード（グラフと同じデータ）", "Table and download (the data in the chart)",
                                       lang)),
-                      _twin(key, frame, columns, lang, 12, meta)], open=True, className="small"),
+                      _twin(key, frame, columns, lang, 12, meta, rows_in_browser)], open=True, className="small"),
     ]), className="mb-4 chart-card" + ("" if print_chart else " print-table-only"), id=f"{key}-card")
 
 

@@ -59,11 +59,11 @@ def _lon_lat(x: float, y: float) -> dict:
 
 
 def fit_view(boundaries: pd.DataFrame, width: int, height: int,
-             padding: int | tuple[int, int, int, int] = PADDING) -> tuple[dict, float]:
-    """Centre and zoom that fit the polygons' real extent into a map of width x height pixels, keeping `padding`
-    pixels free (one number for every side, or top, right, bottom, left). Web Mercator; MapLibre's world is 512
-    pixels wide at zoom 0. Pure: no I/O."""
-    box = extent(boundaries)
+             padding: int | tuple[int, int, int, int] = PADDING, box: tuple | None = None) -> tuple[dict, float]:
+    """Centre and zoom that fit the polygons' real extent (`box`, else extent(boundaries)) into a map of width x
+    height pixels, keeping `padding` pixels free (one number for every side, or top, right, bottom, left). Web
+    Mercator; MapLibre's world is 512 pixels wide at zoom 0. Pure: no I/O."""
+    box = box or extent(boundaries)
     if box is None:
         return dict(DEFAULT_VIEW[0]), DEFAULT_VIEW[1]
     top, right, bottom, left = (padding,) * 4 if isinstance(padding, int) else padding
@@ -76,9 +76,10 @@ def fit_view(boundaries: pd.DataFrame, width: int, height: int,
     return _lon_lat((west + east) / 2 - shift_x, (north + south) / 2 - shift_y), zoom
 
 
-def extent_px(boundaries: pd.DataFrame, zoom: float) -> list[float]:
-    """Width and height in pixels of the polygons' extent at `zoom` (what a narrower screen must fit again)."""
-    box = extent(boundaries)
+def extent_px(boundaries: pd.DataFrame, zoom: float, box: tuple | None = None) -> list[float]:
+    """Width and height in pixels of the polygons' extent (`box`, else extent(boundaries)) at `zoom` (what a
+    narrower screen must fit again)."""
+    box = box or extent(boundaries)
     if box is None:
         return [0.0, 0.0]
     (west, north), (east, south) = _tile_xy(box[0], box[3]), _tile_xy(box[2], box[1])
@@ -181,10 +182,18 @@ def drawn_z(values, scale: Scale | None) -> list:
     return scale.z(values)
 
 
+def _hover(merged: pd.DataFrame, name_column: str | None) -> dict:
+    """The trace's hover: its text, or a name (customdata, sent once) in bold above the text."""
+    if name_column is None:
+        return {"hovertemplate": "%{text}<extra></extra>"}
+    return {"customdata": merged[name_column].fillna(merged["geo_code"]),
+            "hovertemplate": "<b>%{customdata}</b><br>%{text}<extra></extra>"}
+
+
 def choropleth(boundaries: pd.DataFrame, values: pd.DataFrame, value_label: str, hover_label: str = "label",
                zrange: tuple[float, float] | None = None, height: int = 520, width: int = 620,
                colorscale: str | list = SEQUENTIAL, colorbar: dict | None = None, lang: str = "ja",
-               scale: Scale | None = None) -> go.Figure:
+               scale: Scale | None = None, name_column: str | None = None) -> go.Figure:
     """Map of `values` (geo_code, value, label) over `boundaries`; the geometry travels once in the figure.
 
     With a `scale` (the measure's one scale, smartcity.figures.common.SCALES) the map draws it: categories as a
@@ -194,14 +203,17 @@ def choropleth(boundaries: pd.DataFrame, values: pd.DataFrame, value_label: str,
     stepped scale (a caller's own categories). The key sits below the map; the view is fitted to the
     polygons for a figure of width x height pixels less the key and the credit line, written on the map and
     translated beneath it when `lang` is "en". When `boundaries.attrs["geojson_url"]` names the layer's shapes
-    (smartcity.geo), the trace names that address instead of carrying the shapes."""
+    (smartcity.geo), the trace names that address instead of carrying the shapes. With a `name_column` the hover
+    text is that column (in bold, carried once as the trace's customdata) above the `hover_label` column, so a
+    callback that changes the values patches only `z` and the shorter `text`."""
     merged = boundaries[["geo_code"]].merge(values, on="geo_code", how="left")
     own = callers_categories(value_label, colorscale, zrange, colorbar) if scale is None else None
     title = str(((colorbar or {}).get("title") or {}).get("text") or "") if own else legend_title(value_label, lang)
     pad = (PADDING, PADDING, PADDING + CREDIT_LINE_PX * (2 if lang == "en" else 1), PADDING)
     key = scale or own
     map_height = height - key_height(key, lang, width, colorbar, title.count("<br>") + 1)
-    centre, zoom = fit_view(boundaries, width, map_height, pad)
+    box = extent(boundaries)  # once: parsing Japan's 1,730 shapes takes about 40 ms
+    centre, zoom = fit_view(boundaries, width, map_height, pad, box)
     if scale is None:  # the caller's colours as given; its categories (if any) named in a legend, not on a bar
         colours = {"colorscale": colorscale, "zmin": zrange[0] if zrange else None,
                    "zmax": zrange[1] if zrange else None, "showscale": own is None,
@@ -213,14 +225,14 @@ def choropleth(boundaries: pd.DataFrame, values: pd.DataFrame, value_label: str,
         locations=merged["geo_code"], z=drawn_z(merged["value"], scale),
         text=merged[hover_label], featureidkey="id", marker={"line": {"width": 0.6, "color": "#ffffff"},
                                                              "opacity": 0.9},
-        hovertemplate="%{text}<extra></extra>", showlegend=False, **colours)
+        showlegend=False, **colours, **_hover(merged, name_column))
     keys = key_traces(key, lang, title, height) if key else []
     fig = go.Figure([trace, *(keys[:-1] if own else keys)])  # a caller's categories have no "no figure" value
     fig.update_layout(
         map={"style": "white-bg", "center": centre, "zoom": zoom}, height=height,
         margin={"l": 4, "r": 8, "t": 0, "b": 0}, font={"family": FONT},
         legend={**LEGEND, "title": {"text": title if key and key.categorical else "", "side": "top"}},
-        meta={"fit": {"pad": list(pad), "zoom": zoom, "extent": extent_px(boundaries, zoom)}},  # 46_map_fit.js
+        meta={"fit": {"pad": list(pad), "zoom": zoom, "extent": extent_px(boundaries, zoom, box)}},  # 46_map_fit.js
         annotations=[{"text": credit(lang), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
                       "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 10},
                       "align": "left", "bgcolor": "rgba(255,255,255,0.8)"}],

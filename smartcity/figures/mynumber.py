@@ -4,6 +4,8 @@ Pure builders (DataFrame -> figure or lists); no I/O and no Dash.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Mapping
 
@@ -12,6 +14,7 @@ import plotly.graph_objects as go
 
 from smartcity.figures.common import GEO_STYLE, base_layout, empty_figure, scale
 from smartcity.figures.maps import choropleth, drawn_z
+from smartcity.format import day_words
 from smartcity.i18n import tr
 
 GEO_NAMES = {"27000": ("大阪府", "Osaka Prefecture"), "13000": ("東京都", "Tokyo"), "00000": ("全国", "Japan")}
@@ -38,31 +41,58 @@ def _name(row: Mapping, lang: str, with_pref: bool) -> str:
     return f"{pref} {name}" if isinstance(pref, str) and pref else name
 
 
-def hover_label(row: Mapping, lang: str, with_pref: bool = False) -> str:
-    """Hover text of one municipality: names, rate, cards, population; says so when there is no figure."""
-    name = _name(row, lang, with_pref)
-    rate = row.get("rate_pct")
+def hover_names(codes: list[str], names: pd.DataFrame, lang: str, with_pref: bool = False) -> list[str]:
+    """The part of each municipality's hover text that never changes, in the map's order: its names (and
+    prefecture) from `names` (geo_code, name_ja, name_en[, pref_name_ja, pref_name_en]); the code when unnamed."""
+    fields = [c for c in ("geo_code", "name_ja", "name_en", "pref_name_ja", "pref_name_en") if c in names]
+    # column lists, not to_dict("records") (20 ms) or iterrows (0.7 s) for Japan's 1,741 municipalities
+    rows = {r["geo_code"]: r for r in (dict(zip(fields, v)) for v in zip(*(names[c].tolist() for c in fields)))}
+    out = []
+    for code in codes:
+        row = rows.get(code)
+        name = _name(row, lang, with_pref) if row and isinstance(row.get("name_ja"), str) else None
+        out.append(name or code)
+    return out
+
+
+def when_line(date, lang: str) -> str:
+    """The first line of the date's hover figures: 「2022年9月30日時点」 / "As of 30 Sep 2022" ('' without a date)."""
+    return tr(f"{day_words(date, 'ja')}時点", f"As of {day_words(date, 'en')}", lang) + "<br>" if date else ""
+
+
+def hover_figures(rate, cards, population, lang: str, when: str = "") -> str:
+    """The part of a municipality's hover text that changes with the date: `when` (when_line), rate, cards and
+    population; says so when there is no figure."""
     if rate is None or pd.isna(rate):
-        return f"<b>{name}</b><br>" + tr("この時点のデータなし", "No data at this date", lang)
-    return (f"<b>{name}</b><br>"
-            + tr("交付率", "Issuance rate", lang) + f" {rate:.2f} %<br>"
-            + tr("交付枚数", "Cards issued", lang) + f" {int(row['cards_issued']):,}<br>"
-            + tr("人口", "Population", lang) + f" {int(row['population']):,}")
+        return when + tr("この時点のデータなし", "No data at this date", lang)
+    return (when + tr("交付率", "Issuance rate", lang) + f" {rate:.2f} %<br>"
+            + tr("交付枚数", "Cards issued", lang) + f" {int(cards):,}<br>"
+            + tr("人口", "Population", lang) + f" {int(population):,}")
 
 
-def map_values(codes: list[str], frame: pd.DataFrame, lang: str, with_pref: bool = False) -> pd.DataFrame:
-    """(geo_code, value, label) in the order of the map's codes; a code without a figure gets value None."""
-    merged = pd.DataFrame({"geo_code": list(codes)}).merge(frame, on="geo_code", how="left")
-    # records, not iterrows: a Series per row cost 0.7 s for Japan's 1,741 municipalities
-    labels = [hover_label(row, lang, with_pref) for row in merged.to_dict("records")]
-    values = [None if pd.isna(v) else float(v) for v in merged["rate_pct"]] if len(merged) else []
-    return pd.DataFrame({"geo_code": merged["geo_code"], "value": pd.Series(values, dtype=object),
+def date_values(codes: list[str], frame: pd.DataFrame, lang: str, date=None) -> tuple[list, list]:
+    """The rates (None without a figure) and the date's hover figures in the map's order: all that a new date
+    changes on the map (the geometry and the names stay)."""
+    at = dict(zip(frame["geo_code"].tolist(), zip(frame["rate_pct"].tolist(), frame["cards_issued"].tolist(),
+                                                  frame["population"].tolist())))
+    when, rates, labels = when_line(date, lang), [], []
+    for code in codes:
+        rate, cards, population = at.get(code, (None, None, None))
+        rate = None if rate is None or pd.isna(rate) else float(rate)
+        rates.append(rate)
+        labels.append(hover_figures(rate, cards, population, lang, when))
+    return rates, labels
+
+
+def map_values(codes: list[str], frame: pd.DataFrame, lang: str, with_pref: bool = False, date=None,
+               names: pd.DataFrame | None = None) -> pd.DataFrame:
+    """(geo_code, value, name, label) in the order of the map's codes: the rate (None without a figure), the
+    municipality's names (from `names`, default the frame: hover_names) and the date's hover figures (date_values),
+    for smartcity.figures.maps.choropleth's name_column."""
+    rates, labels = date_values(codes, frame, lang, date)
+    return pd.DataFrame({"geo_code": list(codes), "value": pd.Series(rates, dtype=object),
+                         "name": hover_names(codes, frame if names is None else names, lang, with_pref),
                          "label": labels})
-
-
-def patch_lists(values: pd.DataFrame) -> tuple[list, list]:
-    """The values (None where there is no figure) and hover texts in the map's order (geometry untouched)."""
-    return [None if v is None or pd.isna(v) else float(v) for v in values["value"]], values["label"].tolist()
 
 
 def map_z(values: list) -> list:
@@ -74,11 +104,12 @@ def issuance_map(boundaries: pd.DataFrame, values: pd.DataFrame, lang: str, heig
                  width: int = MAP_WIDTH) -> go.Figure:
     """Choropleth of the issuance rate on its one scale (ISSUANCE: Cividis 0–100 %, the same at every date, for
     Osaka and Japan and on every page), no figure in grey with its own legend entry, fitted to the area's polygons;
-    English readers get the boundary credit translated beside the required Japanese one."""
+    English readers get the boundary credit translated beside the required Japanese one. The names travel once (the
+    trace's customdata); a new date patches `z` and `text` (date_values)."""
     if boundaries.empty:
         return empty_figure(tr("境界データがありません", "No boundary data", lang))
     fig = choropleth(boundaries, values, ISSUANCE.title(lang), height=height, width=width, lang=lang,
-                     scale=ISSUANCE)
+                     scale=ISSUANCE, name_column="name")
     fig.layout.meta["label"] = tr("マイナンバーカード交付率の地図", "Map of My Number card issuance rates", lang)
     return fig
 
@@ -104,13 +135,23 @@ def trend_figure(trend: pd.DataFrame, selected: str | None, lang: str) -> go.Fig
                            + tr("人口", "Population", lang) + " %{customdata[1]:,}<extra></extra>"),
         ))
     if selected:
-        fig.add_vline(x=pd.Timestamp(selected).timestamp() * 1000, line={"color": "#555", "width": 1, "dash": "dot"},
-                      annotation={"text": tr("選択時点 ", "Selected ", lang) + selected, "font": {"size": 11},
-                                  "bgcolor": "rgba(255,255,255,0.85)",
-                                  "xanchor": "right", "yanchor": "top"}, annotation_position="top left")
+        line, note = selected_marker(selected, lang)
+        fig.update_layout(shapes=[line], annotations=[note])
     fig.update_xaxes(title_text=tr("時点（算出基準日）", "Snapshot date", lang), tickformat="%Y")
     fig.update_yaxes(title_text=tr("交付率（%）", "Issuance rate (%)", lang), rangemode="tozero")
     return base_layout(fig, 380)
+
+
+def selected_marker(selected: str, lang: str) -> tuple[dict, dict]:
+    """The trend's mark of the selected date: a dotted vertical line and its label at the top, left of the line (the
+    trend's only shape and annotation, so a new date replaces just these)."""
+    x = pd.Timestamp(selected).timestamp() * 1000
+    line = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+            "line": {"color": "#555", "width": 1, "dash": "dot"}}
+    note = {"text": tr("選択時点 ", "Selected ", lang) + selected, "x": x, "xref": "x", "y": 1, "yref": "y domain",
+            "xanchor": "right", "yanchor": "top", "showarrow": False, "font": {"size": 11},
+            "bgcolor": "rgba(255,255,255,0.85)"}
+    return line, note
 
 
 def histogram_bins(frame: pd.DataFrame, width: float = BIN_WIDTH) -> pd.DataFrame:
@@ -131,26 +172,37 @@ def distribution_figure(bins: pd.DataFrame, references: pd.DataFrame, lang: str,
     if bins.empty or bins["municipalities"].sum() == 0:
         return empty_figure(tr("この時点の市町村データがありません", "No municipal data at this date", lang))
     unit = tr("市町村", "municipalities", lang)
-    fig = go.Figure(go.Bar(
-        x=(bins["bin_start"] + bins["bin_end"]) / 2, y=bins["municipalities"],
-        width=(bins["bin_end"] - bins["bin_start"]) * 0.92, name=area_label,
-        marker={"color": "#c9c9c9", "line": {"color": "#6b6b6b", "width": 1}},
-        customdata=bins[["bin_start", "bin_end"]].to_numpy(),
-        hovertemplate=("%{customdata[0]:.0f}–%{customdata[1]:.0f} %: %{y} " + unit + "<extra></extra>"),
-        showlegend=False,
-    ))
+    bar = {"type": "bar", "x": ((bins["bin_start"] + bins["bin_end"]) / 2).tolist(),
+           "y": bins["municipalities"].tolist(), "width": ((bins["bin_end"] - bins["bin_start"]) * 0.92).tolist(),
+           "name": area_label, "marker": {"color": "#c9c9c9", "line": {"color": "#6b6b6b", "width": 1}},
+           "customdata": bins[["bin_start", "bin_end"]].to_numpy().tolist(),
+           "hovertemplate": "%{customdata[0]:.0f}–%{customdata[1]:.0f} %: %{y} " + unit + "<extra></extra>",
+           "showlegend": False}
     refs = references.dropna(subset=["rate_pct"]).sort_values("rate_pct", ascending=False)
-    for row in refs.itertuples():
-        style = GEO_STYLE.get(row.geo_code, {"color": "#333", "dash": "dash"})
-        fig.add_shape(type="line", x0=row.rate_pct, x1=row.rate_pct, y0=0, y1=1, yref="paper",
-                      line={"color": style["color"], "dash": style["dash"], "width": 3}, showlegend=True,
-                      name=f"{geo_name(row.geo_code, lang)} {row.rate_pct:.1f} %")
-    fig.update_xaxes(title_text=tr("交付率（%）", "Issuance rate (%)", lang), range=fitted_range(bins, refs),
-                     ticksuffix=" %")
-    fig.update_yaxes(title_text=tr("市町村数", "Municipalities", lang), rangemode="tozero")
-    base_layout(fig, 380)
-    fig.update_layout(legend={"title": {"text": tr("縦線", "Lines", lang)}})
-    return fig
+    lines = [_comparator_line(code, rate, lang) for code, rate in zip(refs["geo_code"], refs["rate_pct"])]
+    base = copy.deepcopy(_base_layout())  # the figure never shares (and so never changes) the cached one
+    # one figure from one description: validating it once costs a fifth of styling it step by step (a date change)
+    return go.Figure({"data": [bar], "layout": {
+        **base, "shapes": lines, "legend": {**base.get("legend", {}), "title": {"text": tr("縦線", "Lines", lang)}},
+        "xaxis": {"title": {"text": tr("交付率（%）", "Issuance rate (%)", lang)}, "range": fitted_range(bins, refs),
+                  "ticksuffix": " %"},
+        "yaxis": {"title": {"text": tr("市町村数", "Municipalities", lang)}, "rangemode": "tozero"}}})
+
+
+@functools.cache
+def _base_layout() -> dict:
+    """What base_layout sets on a 380-pixel chart, as a description (taken once from a figure it styled)."""
+    layout = base_layout(go.Figure(), 380).to_plotly_json()["layout"]
+    layout.pop("template", None)
+    return layout
+
+
+def _comparator_line(code: str, rate: float, lang: str) -> dict:
+    """A comparator's rate as a vertical line across the histogram, named in the legend with its rate."""
+    style = GEO_STYLE.get(code, {"color": "#333", "dash": "dash"})
+    return {"type": "line", "x0": rate, "x1": rate, "y0": 0, "y1": 1, "yref": "paper", "showlegend": True,
+            "line": {"color": style["color"], "dash": style["dash"], "width": 3},
+            "name": f"{geo_name(code, lang)} {rate:.1f} %"}
 
 
 def fitted_range(bins: pd.DataFrame, refs: pd.DataFrame) -> list[float]:

@@ -25,6 +25,13 @@ def municipalities(db: Path, area: str, date: str) -> pd.DataFrame:
     return query(db, "mynumber_municipalities", {"date": date, "pref": pref})
 
 
+def names(db: Path, area: str) -> pd.DataFrame:
+    """Every municipality of the area with figures at any snapshot: code and names (municipalities() at any date
+    holds a subset of these codes)."""
+    _, pref = AREAS[area]
+    return query(db, "mynumber_names", {"pref": pref})
+
+
 def map_codes(db: Path, area: str) -> list[str]:
     """The codes the area's map holds, in the figure's order (for value-only updates)."""
     layer, _ = AREAS[area]
