@@ -1,6 +1,7 @@
 """Sign-in and the officials' session (issue 10, security): argon2 hashes, lock-out, logged attempts, 403 for a
 signed-out or wrong-role request that changes nothing, CSRF, cookie flags, no open redirect, sessions that end when
-the account is disabled or its password changes, the admin's account page, and no password in logs or the database."""
+the account is disabled or its password changes or it signs out (a copied cookie is refused), one refusal message
+(locked or not), no-store answers, the admin's account page, and no password in logs or the database."""
 from __future__ import annotations
 
 import datetime as dt
@@ -176,17 +177,42 @@ def test_wrong_password_and_unknown_user_get_the_same_message_and_are_logged(ser
         assert "account_id" not in session
 
 
+def _alert(page: str) -> str:
+    return re.search(r'<div class="alert alert-danger"[^>]*>([^<]+)</div>', page).group(1)
+
+
 def test_lock_out_through_the_sign_in_page(server, client):
+    """The right password is refused while locked, with the same words as a wrong one (see the next test); the lock
+    is in the sign-in log and the audit trail for the admins."""
     add(server, "tanaka", "editor")
     for _ in range(accounts.MAX_FAILURES):
-        sign_in(client, "tanaka", "wrong password!")
+        wrong = sign_in(client, "tanaka", "wrong password!", follow_redirects=True).get_data(as_text=True)
     page = sign_in(client, "tanaka", PASSWORD, follow_redirects=True).get_data(as_text=True)
-    assert "一時的にロックされています" in page and "15分後" in page
+    assert _alert(page) == _alert(wrong) and "15分間ロックされます" in _alert(page)
     assert client.get("/edit").status_code == 302  # still signed out
     assert read(server, accounts.login_events)[0]["reason"] == "locked"
+    assert [e["action"] for e in read(server, audit.events)][0] == "account_locked"
     with store.engine(server.config["SMARTCITY_STATE_URL"]).begin() as conn:  # the 15 minutes have passed
         conn.execute(update(account_table).values(locked_until=store.now() - dt.timedelta(seconds=1)))
     assert sign_in(client, "tanaka").headers["Location"] == "/edit"
+
+
+def test_a_locked_account_and_an_unknown_name_answer_alike(server):
+    """The refusal does not tell which user names exist: a locked real account and a name nobody has get the same
+    page, in both languages."""
+    add(server, "tanaka", "editor")
+    answers = {}
+    for name in ("tanaka", "no-such-official"):
+        client = server.test_client()
+        for _ in range(accounts.MAX_FAILURES + 1):
+            ja = sign_in(client, name, "not the password!", follow_redirects=True).get_data(as_text=True)
+        en = client.post("/auth/sign-in?lang=en", data={"username": name, "password": "not the password!",
+                                                         "csrf_token": csrf(client)}, follow_redirects=True)
+        answers[name] = (_alert(ja), _alert(en.get_data(as_text=True)))
+    assert answers["tanaka"] == answers["no-such-official"], answers
+    assert "15分間ロックされます" in answers["tanaka"][0] and "locked for 15 minutes" in answers["tanaka"][1]
+    reasons = {(e["username"], e["reason"]) for e in read(server, accounts.login_events)}
+    assert ("tanaka", "locked") in reasons and ("no-such-official", "unknown_user") in reasons
 
 
 def test_signed_out_get_of_a_protected_page_goes_to_sign_in(client):
@@ -285,6 +311,94 @@ def _token_from_session_page(client) -> str:
     """A signed-in page's form token (base.html's sign-out form): the 403 page renders the navigation."""
     page = client.get("/admin/accounts").get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _signed_out_copy(server, client):
+    """Sign `client` out through the form, and return another browser holding the cookie it had before."""
+    stolen = client.get_cookie("smartcity_session").value  # e.g. from a shared PC's profile or a proxy log
+    assert client.post("/auth/sign-out", data={"csrf_token": _token_from_session_page(client)}).status_code == 302
+    copy = server.test_client()
+    copy.set_cookie("smartcity_session", stolen)
+    return copy
+
+
+def test_sign_out_revokes_the_session_on_the_server(server, client):
+    tanaka = add(server, "tanaka", "editor")
+    sign_in(client, "tanaka")
+    with client.session_transaction() as session:
+        sid = session["sid"]
+    assert len(sid) >= 40
+    copy = _signed_out_copy(server, client)
+    assert copy.get("/edit").status_code == 302  # the copied cookie is refused: signed out on the server too
+    with copy.session_transaction() as session:
+        assert "account_id" not in session
+    assert read(server, accounts.session_revoked, sid)
+    assert read(server, audit.events)[0]["action"] == "sign_out"
+    again = server.test_client()  # signing in again is a new session with a new id
+    sign_in(again, "tanaka")
+    with again.session_transaction() as session:
+        assert session["sid"] != sid and session["account_id"] == tanaka["id"]
+    assert again.get("/edit").status_code == 200
+
+
+def test_signing_in_over_a_session_revokes_the_one_it_replaces(server, client):
+    add(server, "tanaka", "editor")
+    add(server, "suzuki", "editor")
+    sign_in(client, "tanaka")
+    tanaka_cookie = client.get_cookie("smartcity_session").value
+    _sign_in_over(client, "suzuki")  # the next official at the same PC, without signing out first
+    assert client.get("/edit").get_data(as_text=True) == "editing as suzuki"
+    copy = server.test_client()
+    copy.set_cookie("smartcity_session", tanaka_cookie)
+    assert copy.get("/edit").status_code == 302
+
+
+def _sign_in_over(client, username: str):
+    """Post the sign-in form from a signed-in browser (a sign-in page left open in another tab)."""
+    return client.post("/auth/sign-in", data={"username": username, "password": PASSWORD,
+                                              "csrf_token": _token_from_session_page(client)})
+
+
+def test_a_session_without_an_id_is_refused(server, client):
+    """A cookie signed before sessions had ids (or crafted with the key but no id) opens nothing."""
+    add(server, "tanaka", "editor")
+    sign_in(client, "tanaka")
+    with client.session_transaction() as session:
+        del session["sid"]
+    assert client.get("/edit").status_code == 302
+
+
+def test_every_auth_answer_is_not_cached(server, client):
+    """no-store on the sign-in page, its redirects, the admin page, the 403 and the CSRF 400 (all the auth
+    blueprint's answers); a page of another blueprint is left as it is."""
+    add(server, "boss", "admin")
+    add(server, "tanaka", "editor")
+    answers = [client.get("/auth/sign-in"), client.get("/auth/sign-in?lang=en"), sign_in(client, "boss", "wrong!!"),
+               client.post("/auth/sign-in", data={"username": "boss"})]
+    sign_in(client, "tanaka")
+    answers += [client.get("/admin/accounts"), client.post("/admin/accounts", data={"csrf_token": "x"})]
+    assert [a.status_code for a in answers] == [200, 200, 302, 400, 403, 400]
+    _sign_in_over(client, "boss")
+    answers += [client.get("/admin/accounts"), _sign_in_over(client, "boss")]
+    for answer in answers:
+        assert answer.headers["Cache-Control"] == "no-store" and answer.headers["Pragma"] == "no-cache"
+    assert "no-store" not in client.get("/edit/publications").headers.get("Cache-Control", "")
+
+
+def test_no_store_marks_only_the_blueprint_it_is_given():
+    app = flask.Flask("no_store")
+    private, public = flask.Blueprint("private", __name__), flask.Blueprint("public", __name__)
+    private.add_url_rule("/private", "page", lambda: "figures")
+    private.add_url_rule("/private/gone", "gone", lambda: flask.abort(404))
+    public.add_url_rule("/public", "page", lambda: "open data")
+    security.no_store(private)
+    app.register_blueprint(private)
+    app.register_blueprint(public)
+    client = app.test_client()
+    for path in ("/private", "/private/gone"):
+        answer = client.get(path)
+        assert (answer.headers["Cache-Control"], answer.headers["Pragma"]) == ("no-store", "no-cache"), path
+    assert "Cache-Control" not in client.get("/public").headers and "Pragma" not in client.get("/public").headers
 
 
 def test_admin_creates_and_changes_accounts_audited(server, client):

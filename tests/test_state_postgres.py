@@ -3,6 +3,7 @@ PostgreSQL server (tests/pg.py starts one for the session; CI must have it: Debi
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from argon2 import PasswordHasher
@@ -12,7 +13,7 @@ from pg import postgres_server, state_url  # noqa: F401 (fixtures)
 from smartcity.auth import accounts
 from smartcity.auth.accounts import AccountError
 from smartcity.state import audit, store
-from smartcity.state.schema import account, login_event, metadata
+from smartcity.state.schema import account, login_event, metadata, revoked_session
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 11, 30, 9, 0, 0)
@@ -128,6 +129,73 @@ def test_a_failure_after_the_lock_ends_locks_again(state_url):
     later = T0 + accounts.LOCK_TIME + dt.timedelta(minutes=1)
     assert attempt(state_url, "tanaka", "still wrong!!", later).reason == "bad_password"
     assert row(state_url)["locked_until"] == later + accounts.LOCK_TIME  # consecutive failures: no fresh five
+
+
+def test_parallel_guesses_get_no_more_than_the_lock_out_allows(state_url, monkeypatch):
+    """16 wrong passwords at once: each attempt is taken (counted, locked at the 5th) before its password is checked,
+    so at most 5 are checked and the others are refused as locked; the lock is audited once."""
+    monkeypatch.setattr(accounts, "hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    with store.engine(state_url).begin() as conn:
+        make(conn)
+    reasons, start = [], threading.Barrier(16)
+
+    def guess(n: int) -> None:
+        start.wait()
+        reasons.append(attempt(state_url, " Tanaka", f"wrong guess {n:04d}").reason)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(reasons) == ["bad_password"] * accounts.MAX_FAILURES + ["locked"] * (16 - accounts.MAX_FAILURES)
+    assert row(state_url)["failed_logins"] == accounts.MAX_FAILURES
+    assert row(state_url)["locked_until"] == T0 + accounts.LOCK_TIME
+    with store.engine(state_url).connect() as conn:
+        assert [e["action"] for e in audit.events(conn)].count("account_locked") == 1
+        assert conn.execute(select(func.count()).select_from(login_event)).scalar_one() == 16
+
+
+def test_a_locked_attempt_does_not_count_and_the_right_password_resets(state_url):
+    with store.engine(state_url).begin() as conn:
+        make(conn)
+    for n in range(accounts.MAX_FAILURES - 1):
+        attempt(state_url, "tanaka", f"wrong password {n}")
+    assert attempt(state_url, "tanaka", PASSWORD).ok  # the 5th attempt, right: taken, then reset
+    assert row(state_url)["failed_logins"] == 0 and row(state_url)["locked_until"] is None
+    for n in range(accounts.MAX_FAILURES):
+        attempt(state_url, "tanaka", f"wrong password {n}")
+    for _ in range(3):
+        assert attempt(state_url, "tanaka", "wrong again!!", T0 + dt.timedelta(minutes=1)).reason == "locked"
+    assert row(state_url)["failed_logins"] == accounts.MAX_FAILURES  # refused unchecked: not counted
+    assert row(state_url)["locked_until"] == T0 + accounts.LOCK_TIME  # nor extended
+
+
+def test_a_disabled_account_with_the_right_password_is_refused_and_its_count_reset(state_url):
+    with store.engine(state_url).begin() as conn:
+        make(conn)
+        accounts.set_active(conn, "tanaka", False, actor="boss")
+    attempt(state_url, "tanaka", "wrong password!")
+    assert attempt(state_url, "tanaka", PASSWORD).reason == "inactive"
+    assert row(state_url)["failed_logins"] == 0
+    with store.engine(state_url).connect() as conn:
+        assert "sign_in" not in [e["action"] for e in audit.events(conn)]
+
+
+def test_revoked_sessions_are_kept_for_a_session_lifetime(state_url):
+    with store.engine(state_url).begin() as conn:
+        tanaka = make(conn)
+        accounts.revoke_session(conn, "old-session", tanaka["id"], at=T0)
+        accounts.revoke_session(conn, "recent-session", tanaka["id"], at=T0 + dt.timedelta(hours=4))
+    with store.engine(state_url).begin() as conn:
+        assert accounts.session_revoked(conn, "old-session") and accounts.session_revoked(conn, "recent-session")
+        assert not accounts.session_revoked(conn, "another-session")
+        later = T0 + accounts.SESSION_TIME + dt.timedelta(seconds=1)  # old-session has expired by itself
+        accounts.revoke_session(conn, "new-session", tanaka["id"], at=later)
+        accounts.revoke_session(conn, "new-session", tanaka["id"], at=later)  # a double-clicked sign-out
+    with store.engine(state_url).connect() as conn:
+        kept = sorted(sid for (sid,) in conn.execute(select(revoked_session.c.sid)))
+    assert kept == ["new-session", "recent-session"]
 
 
 def test_unknown_empty_and_disabled_are_refused_and_logged(state_url):

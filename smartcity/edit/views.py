@@ -26,6 +26,7 @@ def _upload_limit() -> None:
 
 
 security.protect_csrf(bp)
+security.no_store(bp)  # officials' pages never stay in a shared PC's cache after sign-out
 OFFICIALS = ("editor", "approver", "admin")
 APPROVERS = ("approver", "admin")
 
