@@ -81,6 +81,9 @@ def test_signed_out_and_wrong_roles_change_nothing(site):
     checksum, counts = _sha(settings.db_path), _counts(settings)
     anonymous = server.test_client()
     assert anonymous.get("/edit").status_code == 302  # to the sign-in page
+    viewer = server.test_client()
+    sign_in(viewer, "editor")
+    assert viewer.get(f"/edit/submission/{sid}").headers["Cache-Control"] == "no-store"  # not kept after sign-out
     for path in (f"/edit/submission/{sid}/publish", f"/edit/submission/{sid}/submit", "/edit/publications/rollback",
                  "/edit/upload"):
         assert anonymous.post(path, data={"target": "0"}).status_code in (400, 403), path
