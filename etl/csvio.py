@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from etl.errors import EtlError, Problem
 
 # Dashes and minus signs that Japanese tables use for "none" or "not applicable".
 DASHES = {"－", "-", "ー", "―", "‐", "—", "−", "–"}
+_MAX_DIGITS = 1000  # of an integer: far past any count, well below int()'s own limit
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
@@ -176,16 +178,22 @@ def parse_int(text: str) -> int:
     value = _number_text(text)
     if not re.fullmatch(r"-?\d+", value):
         raise ValueError(f"not an integer: {text!r}")
+    if len(value) > _MAX_DIGITS:  # int() itself refuses past 4,300 digits, with a message about Python
+        raise ValueError(f"integer too long to store: {len(value):,} digits")
     return int(value)
 
 
 def parse_float(text: str) -> float:
-    """Parse a decimal number; accepts full-width digits; raises ValueError with the reason."""
+    """Parse a decimal number; accepts full-width digits; raises ValueError with the reason, also for inf, nan
+    and values that overflow a double (1e309): float() takes them, no table or JSON can hold them."""
     value = _number_text(text)
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ValueError(f"not a number: {text!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number (infinity, NaN or beyond ±1.8e308): {text!r}")
+    return number
 
 
 def rounding_tolerance(text: str) -> float:

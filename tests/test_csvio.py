@@ -50,6 +50,22 @@ def test_parse_float_full_width():
     assert parse_float("９９．８") == 99.8
 
 
+@pytest.mark.parametrize("text", ["inf", "-inf", "Infinity", "nan", "NaN", "1e309", "-1e400"])
+def test_parse_float_refuses_non_finite_values(text):
+    with pytest.raises(ValueError, match=f"not a finite number .*{text!r}"):
+        parse_float(text)
+
+
+def test_parse_float_keeps_large_finite_values():
+    assert parse_float("1e308") == 1e308 and parse_float("-1.5e-300") == -1.5e-300
+
+
+def test_parse_int_refuses_a_number_too_long_to_store_with_its_length():
+    assert parse_int("9" * 30) == int("9" * 30)  # the range is the caller's to check (a count, a BIGINT)
+    with pytest.raises(ValueError, match="integer too long to store: 5,000 digits"):
+        parse_int("9" * 5000)
+
+
 def test_read_rows_reports_missing_columns(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text('"都道府県名"\n"大阪府"\n', encoding="utf-8")

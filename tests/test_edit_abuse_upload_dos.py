@@ -28,3 +28,17 @@ def test_a_file_full_of_stray_cells_gets_a_bounded_report(site):
     seconds, size = time.perf_counter() - started, len(answer.get_data())
     assert answer.status_code == 422
     assert size < REPORT_LIMIT, f"{len(data) // 1024} KB upload: {size / 2**20:.1f} MB report in {seconds:.1f} s"
+
+
+def test_a_file_full_of_bad_cells_lists_the_first_problems_then_how_many_more(site):
+    server, settings = site
+    client = server.test_client()
+    sign_in(client, "editor")
+    head = (settings.reference_dir / f"{TABLE}.csv").read_text(encoding="utf-8").splitlines()[0]
+    rows = "".join(f"s{i},システム,System,2024,total,x,,https://example.jp/r6,R6,1\n" for i in range(3000))
+    answer = client.post("/edit/upload", data={"csrf_token": csrf(client, "/edit"), "table": TABLE,
+                                               "file": (io.BytesIO(f"{head}\n{rows}".encode()), "bad.csv")},
+                         content_type="multipart/form-data")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and len(page.encode()) < REPORT_LIMIT
+    assert "ほか 2,000 件の問題があります" in page or "and 2,000 more problems" in page, page[-3000:]

@@ -248,3 +248,73 @@ def test_undecodable_csv_is_refused(data, words):
 def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(upload, "MAX_ROWS", 3)
     assert "行が多すぎ" in refused("m.csv", b"a\n" + b"1\n" * 10).ja
+
+
+# --- limits: reading stops at the first one passed, so a crafted file costs little ------------------------------------
+
+HEAD_XML = ('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>b</t></is></c></row>')
+
+
+def sheet(rows_xml: str) -> bytes:
+    """GOOD with its data sheet written by hand: a header a, b, then `rows_xml` (no <dimension>, as some tools)."""
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'<sheetData>{HEAD_XML}{rows_xml}</sheetData></worksheet>')
+    return replace_member(GOOD, "xl/worksheets/sheet1.xml", xml.encode())
+
+
+def test_stray_cells_up_to_the_limit_are_noted_past_it_refused():
+    rows = "1,2,x\n" * upload.MAX_STRAY
+    up = read("s.csv", f"a,b\n{rows}".encode())
+    assert len(up.notes) == upload.MAX_STRAY and {n.kind for n in up.notes} == {"outside"}
+    err = refused("s.csv", f"a,b\n{rows}1,2,x\n{rows}".encode())
+    assert "見出しのない列" in err.ja and f"{upload.MAX_STRAY + 2} 行目までで {upload.MAX_STRAY + 1} 個" in err.ja
+
+
+def test_a_workbook_full_of_stray_cells_is_refused_where_the_limit_is_passed():
+    data = workbook([["a", "b"]] + [[1, 2] + ["x"] * 60] * 50)
+    err = refused("s.xlsx", data)
+    assert "3 行目までで 120 個" in err.ja and "up to row 3" in err.en  # not read further
+
+
+@pytest.mark.parametrize("name, data", [
+    ("c.csv", b"a\n" + b"," * upload.MAX_COLUMN + b"x\n"),
+    ("c.xlsx", sheet('<row r="2"><c r="XFE2"><v>1</v></c></row>')),
+])
+def test_a_cell_right_of_excels_last_column_is_refused(name, data):
+    err = refused(name, data)
+    assert "16,384" in err.ja and "2 行目" in err.ja
+
+
+def test_a_row_below_excels_last_row_is_refused():
+    start = time.perf_counter()
+    err = refused("r.xlsx", sheet('<row r="1048577"><c r="A1048577"><v>1</v></c></row>'))
+    assert "1,048,576" in err.ja and time.perf_counter() - start < 10
+
+
+def test_blank_cells_far_right_count_towards_the_cell_limit():
+    rows = "".join(f'<row r="{i}"><c r="XFD{i}"/></row>' for i in range(2, 2 + 2 * upload.MAX_CELLS // 16_384))
+    start = time.perf_counter()
+    err = refused("b.xlsx", sheet(rows))
+    assert "空のセルを含む" in err.ja and time.perf_counter() - start < 5
+
+
+def test_too_many_rows_of_a_workbook_are_refused(monkeypatch):
+    monkeypatch.setattr(upload, "MAX_ROWS", 3)
+    assert "行が多すぎ" in refused("m.xlsx", workbook([["a"]] + [[1]] * 10)).ja
+    assert len(read("m.xlsx", workbook([["a"]] + [[1]] * 3)).rows) == 3
+
+
+def test_a_workbook_with_too_many_xml_elements_is_refused_before_openpyxl_reads_it(monkeypatch):
+    data = sheet("<row>" + "<c/>" * 3000 + "</row>")
+    assert read("e.xlsx", data).rows == []  # blank cells only
+    monkeypatch.setattr(upload, "MAX_ELEMENTS", 3000)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed"))
+    err = refused("e.xlsx", data)
+    assert "XML 要素" in err.ja and "3,0" in err.ja
+
+
+def test_a_workbook_with_too_many_formats_is_refused(monkeypatch):
+    monkeypatch.setattr(upload, "MAX_STYLE_ELEMENTS", 5)
+    assert "書式が多すぎ" in refused("f.xlsx", GOOD).ja

@@ -14,7 +14,7 @@ import pytest
 
 from common.settings import PROJECT_ROOT
 from etl.reference import load_table
-from smartcity.edit import template
+from smartcity.edit import template, validation
 from smartcity.edit.diff import diff
 from smartcity.edit.tables import editable_tables, typed
 from smartcity.edit.upload import read
@@ -162,11 +162,41 @@ def test_a_header_renamed_in_place_is_named(tables, ctx):
     ("ospf_projects", {"project_id": "p", "muni_code": "99999", **SOURCE}, "muni_code", "unknown_code", "マスタ"),
     ("procedures", {"procedure_id": "p", "geo_code": "27000", "adoption_rate_pct": "101", **SOURCE},
      "adoption_rate_pct", "above_maximum", "最大"),
+    *[("procedures", {"procedure_id": "p", "geo_code": "27000", "adoption_rate_pct": text, **SOURCE},
+       "adoption_rate_pct", "not_finite", "有限") for text in ("inf", "-Infinity", "nan", "1e309")],
+    ("joint_procurement_adoption", joint(n="9" * 23), "municipalities", "out_of_range", "大きすぎ"),
+    ("joint_procurement_adoption", joint(n="9,223,372,036,854,775,808"), "municipalities", "out_of_range", "桁"),
+    ("joint_procurement_adoption", joint(n="9" * 1500), "municipalities", "out_of_range", "大きすぎ"),
+    ("joint_procurement_adoption", joint(note="長" * 2001), "note", "too_long", "2,001 文字"),
 ])
 def test_cells_that_do_not_fit(tables, ctx, name, row, column, code, words):
     report, problems = check(tables[name], [row], ctx)
     assert problems == [(2, column, code)]
     assert words in report.problems[0].reason_ja
+
+
+def test_the_largest_integer_and_a_cell_at_the_length_limit_pass(tables, ctx):
+    row = {"meeting_no": str(2**63 - 1), "date": "2019-08-05", "note": "長" * validation.MAX_CELL_CHARS, **SOURCE}
+    report, problems = check(tables["strategy_council_meetings"], [row], ctx)
+    assert problems == [] and report.frame["meeting_no"].iloc[0] == 2**63 - 1
+
+
+def test_a_long_cell_is_quoted_short_in_its_reason(tables, ctx):
+    report, problems = check(tables["joint_procurement_adoption"], [joint(n="x" * 1500)], ctx)
+    assert problems == [(2, "municipalities", "not_integer")]
+    (problem,) = report.problems
+    assert len(problem.reason_ja) < 150 and len(problem.reason_en) < 150 and "…" in problem.reason_en
+
+
+def test_a_report_lists_the_first_problems_then_how_many_more(tables, ctx):
+    rows = [joint(system=f"s{i}", n="abc") for i in range(validation.MAX_PROBLEMS + 500)]
+    report, problems = check(tables["joint_procurement_adoption"], rows, ctx)
+    assert len(problems) == validation.MAX_PROBLEMS + 1 and not report.ok and report.frame is None
+    assert [row for row, _, _ in problems[:-1]] == list(range(2, validation.MAX_PROBLEMS + 2))  # in file order
+    more = report.problems[-1]
+    assert (more.row, more.column, more.code) == (None, None, "more_problems")
+    assert "ほか 500 件の問題" in more.reason_ja and "and 500 more problems" in more.reason_en
+    assert len(report.to_csv()) < 200_000
 
 
 def test_a_value_past_the_header(tables, ctx):

@@ -25,7 +25,12 @@ MAX_ROWS = 50_000  # non-blank rows of data read from a sheet or a CSV (50 times
 MAX_COLUMN = 16_384  # Excel's last column (XFD): a cell past it was not written by a spreadsheet
 MAX_ROW_NUMBER = 1_048_576  # Excel's last row
 MAX_STRAY = 100  # non-empty cells outside the header's columns: each is a problem of the report, which stays small
-MAX_CELLS = 2_000_000  # sheet positions read, blank ones included: bounds the time a workbook takes to read
+MAX_CELLS = 2_000_000  # sheet positions read, blank ones included (a gap left of a cell is read as blanks)
+# XML elements of a workbook, counted before openpyxl parses it (~10-40 µs each): bounds the time reading takes
+# even where openpyxl reads a whole part at once (a sheet without <dimension> is parsed twice; styles and shared
+# strings are read whole). A 1 MB workbook written by XlsxWriter holds ~300,000 cells in ~650,000 elements.
+MAX_ELEMENTS = 1_000_000
+MAX_STYLE_ELEMENTS = 100_000  # of xl/styles.xml: Excel itself allows 64,000 cell formats
 DATA_SHEETS = ("データ", "Data", "data")  # the template's data sheet; otherwise the first sheet is read
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -128,9 +133,15 @@ def check_zip(data: bytes) -> None:
         if "xl/vbaProject.bin" in names:
             raise Refused("マクロを含むブックは受け付けません", "workbooks with macros are not accepted")
         _check_sizes(members)
+        elements = 0
         for member in members:
             if member.filename.endswith((".xml", ".rels", ".vml")) or "." not in member.filename.rsplit("/", 1)[-1]:
-                _scan_dtd(archive, member)
+                elements += _scan_xml(archive, member)
+        if elements > MAX_ELEMENTS:
+            raise Refused(f"ブックの XML 要素（セル・文字列・書式）が多すぎます（{elements:,} 個、上限 {MAX_ELEMENTS:,} 個）"
+                          "：表を分けるか、余分な書式・セルを消して保存し直してください",
+                          f"the workbook holds too many XML elements (cells, strings, formats: {elements:,}; the "
+                          f"limit is {MAX_ELEMENTS:,}): split the table or clear stray cells and formats, then save")
 
 
 def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
@@ -149,11 +160,12 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
                           "a possible zip bomb")
 
 
-def _scan_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Refuse a part declaring a DTD or entities (billion laughs, external entities); chunks overlap so a mark
-    split between two chunks is still seen. The archive's own size checks bound what is read."""
+def _scan_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """The number of elements of an XML part (what parsing it costs), refusing a part that declares a DTD or entities
+    (billion laughs, external entities) or a style sheet with more formats than Excel allows. Chunks overlap so a
+    mark split between two is still seen; the archive's own size checks bound what is read."""
     overlap = max(len(m) for m in _DTD_MARKS)
-    tail = b""
+    tail, elements = b"", 0
     try:
         with archive.open(member) as fh:
             while chunk := fh.read(_SCAN_CHUNK):
@@ -162,9 +174,15 @@ def _scan_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
                     raise Refused(f"ブックの XML（{member.filename}）に DTD・実体宣言があります。安全のため読み込みません",
                                   f"the workbook's XML ({member.filename}) declares a DTD or entities "
                                   "(entity expansion): refused for safety")
+                # start tags: every '<' but end tags, comments and declarations ('<' is escaped in text)
+                elements += chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<!") - chunk.count(b"<?")
                 tail = window[-overlap:]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
         raise Refused(f"ブックの部品 {member.filename} が壊れています", f"part {member.filename} is damaged") from None
+    if member.filename == "xl/styles.xml" and elements > MAX_STYLE_ELEMENTS:  # openpyxl builds an object of each
+        raise Refused(f"ブックの書式が多すぎます（{elements:,} 要素、上限 {MAX_STYLE_ELEMENTS:,}）",
+                      f"the workbook has too many formats ({elements:,} elements; the limit is {MAX_STYLE_ELEMENTS:,})")
+    return elements
 
 
 def _read_xlsx(file_name: str, data: bytes, sha: str) -> Uploaded:
@@ -325,8 +343,8 @@ class _Bounds:
         last = cells[-1][0]
         if last > MAX_COLUMN:
             where = _column_name(last, self.kind)
-            raise Refused(f"{number} 行目の {where} 列が最後の列（{MAX_COLUMN:,} 列目）を超えています",
-                          f"row {number}, column {where} is past the last column ({MAX_COLUMN:,})")
+            raise Refused(f"{number} 行目に Excel の最後の列（{MAX_COLUMN:,} 列目）より右の値があります（{where}）",
+                          f"row {number} has a value right of Excel's last column ({MAX_COLUMN:,}): {where}")
         if self.header is None:
             self.header = {col for col, text, _ in cells if text.strip()}
             return

@@ -263,9 +263,10 @@ class _Check:
         if value is None:
             return None
         if col.type == "integer" and not -INT64 <= value <= INT64:
+            digits = len(str(abs(value)))
             self.add(number, name, "out_of_range",
-                     f"整数が大きすぎます（{len(text)} 桁）：{_short(text)}。扱えるのは ±{INT64:,} までです",
-                     f"the integer is too large ({len(text)} digits): {_short(text)}; the range is ±{INT64:,}")
+                     f"整数が大きすぎます（{digits} 桁）：{_short(text)}。扱えるのは ±{INT64:,} までです",
+                     f"the integer is too large ({digits} digits): {_short(text)}; the range is ±{INT64:,}")
             return None
         if col.type == "date" and not _real_date(value):
             self.add(number, name, "no_such_date", f"存在しない日付です：{value}", f"no such date: {value}")
@@ -467,6 +468,7 @@ _MESSAGES = [  # etl.reference._cell's English reasons -> code, Japanese
     (r"not a plausible year", "bad_year", "年として正しくありません（西暦4桁、1900〜2100）"),
     (r"is a dash", "dash", "「－」などのダッシュは数値ではありません（該当なしは空欄にしてください）"),
     (r"not an integer", "not_integer", "整数ではありません"),
+    (r"integer too long", "out_of_range", f"整数が大きすぎます（扱えるのは ±{INT64:,} まで）"),
     (r"not a finite number", "not_finite", "有限の数値ではありません（inf・nan や桁あふれする値は使えません）"),
     (r"not a number", "not_number", "数値ではありません"),
     (r"not true/false", "not_boolean", "true か false を入力してください"),
