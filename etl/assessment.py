@@ -26,9 +26,13 @@ Every number in a reason carries its unit (assess() takes the indicator's unit a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from common.trend import Projection, projection, years_between as _years
+import numpy as np
+
+from common.trend import Projection, projections, years_between as _years
 
 STALE_DAYS = {"monthly": 93, "annual": 550, "irregular": 730}
 NEAR_MISS = 0.9
@@ -106,47 +110,126 @@ class _Text:
         return f"{day.year}年{day.month}月" if self.lang == "ja" else f"in {day:%B %Y}"
 
 
+@dataclass(frozen=True)
+class Indicator:
+    """What an assessment takes besides the observations: the target, the indicator's direction, frequency, units
+    and bounds."""
+
+    target: Target | None
+    direction: str
+    frequency: str
+    unit: str = ""
+    unit_ja: str = ""
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+
+
 def assess(observations: list[tuple[dt.date, float]], target: Target | None, direction: str, frequency: str,
            as_of: dt.date, unit: str = "", unit_ja: str = "", lower_bound: float | None = None,
            upper_bound: float | None = None) -> Assessment:
     """Assess one series (sorted or not) against its target; unit/unit_ja label the numbers of the reason, the
     bounds keep the projection within the indicator's range."""
     obs = sorted(observations)
-    if not obs:
-        return Assessment("not_assessable", "no observation yet", "観測値がまだありません",
-                          **_target_fields(target))
-    latest_date, latest = obs[-1]
-    previous = obs[-2][1] if len(obs) > 1 else None
-    stale = (as_of - latest_date).days > STALE_DAYS[frequency]
-    trend = None if previous is None else ("flat" if _close(latest, previous) else
-                                           "up" if latest > previous else "down")
-    base = dict(n_observations=len(obs), latest_value=latest, latest_period_end=latest_date,
-                previous_value=previous, trend=trend, is_stale=stale)
-    if target is None:
-        return Assessment("not_assessable", "no target set for this indicator", "目標が設定されていません", **base)
-    b_value = target.baseline_value if target.baseline_value is not None else obs[0][1]
-    b_date = target.baseline_date if target.baseline_date is not None else obs[0][0]
-    proj = projection(obs, b_value, b_date, lower_bound, upper_bound)
+    return assess_many([len(obs)], [d.toordinal() for d, _ in obs], [v for _, v in obs],
+                       [Indicator(target, direction, frequency, unit, unit_ja, lower_bound, upper_bound)], as_of)[0]
+
+
+def assess_many(counts, days, values, indicators: list[Indicator], as_of: dt.date) -> list[Assessment]:
+    """Assess many series at once: counts, days (date ordinals) and values as common/trend.py's projections() takes
+    them (each series sorted by day, then value), one Indicator per series. The projections and the facts every
+    series has (latest, previous, trend, staleness) are computed in one vectorised pass; the status and reason of
+    each series with a target by the rules above."""
+    counts, days, values = np.asarray(counts, dtype=np.int64), np.asarray(days, dtype=np.int64), np.asarray(values)
+    targets = [i.target for i in indicators]
+    projected = projections(counts, days, values, [t and t.baseline_value for t in targets],
+                            [t.baseline_date.toordinal() if t and t.baseline_date else None for t in targets],
+                            [i.lower_bound for i in indicators], [i.upper_bound for i in indicators])
+    facts = _Facts(counts, days, values, [STALE_DAYS[i.frequency] for i in indicators], as_of)
+    out = []
+    for i, ind in enumerate(indicators):
+        if not facts.n[i]:
+            out.append(Assessment("not_assessable", "no observation yet", "観測値がまだありません",
+                                  **_target_fields(ind.target)))
+        elif ind.target is None:
+            out.append(Assessment("not_assessable", "no target set for this indicator", "目標が設定されていません",
+                                  **facts.base(i)))
+        else:
+            out.append(_assess(facts.points(i), facts.base(i), ind, as_of, projected.get(i)))
+    return out
+
+
+class _Facts:
+    """Per series, as Python lists: count, first and latest observations, previous value, trend, staleness."""
+
+    def __init__(self, counts: np.ndarray, days: np.ndarray, values: np.ndarray, stale_days: list[int],
+                 as_of: dt.date):
+        ends = np.cumsum(counts)
+        last, first, prev = (np.clip(ix, 0, max(len(days) - 1, 0)) for ix in (ends - 1, ends - counts, ends - 2))
+        pad_d, pad_v = (np.append(a, a[:1] if len(a) else [0]) for a in (days, values))  # no observation at all
+        latest, previous = pad_v[last], np.where(counts > 1, pad_v[prev], np.nan)
+        close = np.abs(latest - previous) <= 1e-8 + 1e-5 * np.abs(previous)  # _close(), for every series
+        self.n, self.latest, self.latest_day = counts.tolist(), latest.tolist(), pad_d[last].tolist()
+        self.first, self.first_day = pad_v[first].tolist(), pad_d[first].tolist()
+        self.previous = [None if n < 2 else v for n, v in zip(self.n, previous.tolist())]
+        self.trend = np.where(counts < 2, None, np.where(close, "flat", np.where(latest > previous, "up", "down"))
+                              ).tolist()
+        self.stale = (as_of.toordinal() - pad_d[last] > np.array(stale_days, dtype=np.int64)).tolist()
+
+    def base(self, i: int) -> dict:
+        """The fields of series i's assessment that need no target."""
+        return dict(n_observations=self.n[i], latest_value=self.latest[i],
+                    latest_period_end=dt.date.fromordinal(self.latest_day[i]), previous_value=self.previous[i],
+                    trend=self.trend[i], is_stale=self.stale[i])
+
+    def points(self, i: int) -> _Points:
+        """What the rules read of series i."""
+        return _Points(self.n[i], dt.date.fromordinal(self.first_day[i]), self.first[i], self.previous[i],
+                       dt.date.fromordinal(self.latest_day[i]), self.latest[i])
+
+
+class _Points(NamedTuple):
+    """What the rules read of a series: its length, first, previous and latest observations."""
+
+    n: int
+    first_date: dt.date
+    first: float
+    previous: float | None
+    latest_date: dt.date
+    latest: float
+
+
+def _assess(p: _Points, base: dict, ind: Indicator, as_of: dt.date, proj: Projection | None) -> Assessment:
+    """The assessment of one series with observations and a target, given its projection."""
+    target = ind.target
+    b_value = target.baseline_value if target.baseline_value is not None else p.first
+    b_date = target.baseline_date if target.baseline_date is not None else p.first_date
     projected = proj.value_at(target.target_date) if proj else None
     span = _years(b_date, target.target_date)
-    path = (b_value + (target.target_value - b_value) * min(_years(b_date, latest_date) / span, 1.0)
+    path = (b_value + (target.target_value - b_value) * min(_years(b_date, p.latest_date) / span, 1.0)
             if span > 0 else None)
-    progress = (latest - b_value) / (path - b_value) if path is not None and not _close(path, b_value) else None
-    ratio = latest / target.target_value if target.target_value else None
+    progress = (p.latest - b_value) / (path - b_value) if path is not None and not _close(path, b_value) else None
+    ratio = p.latest / target.target_value if target.target_value else None
     fields = dict(base, slope_per_year=proj.slope_per_year if proj else None, baseline_value=b_value,
                   baseline_date=b_date, target_value=target.target_value, target_date=target.target_date,
                   path_value_at_latest=path, projected_value=projected, value_target_ratio=ratio,
                   progress_ratio=progress)
-    unobserved = as_of > target.target_date and latest_date < target.target_date
-    texts = {lang: _Text(lang, unit, unit_ja, frequency) for lang in ("ja", "en")}
-    status, en, ja = _status(obs, proj, progress, b_value, target, direction, stale, unobserved, as_of, texts)
+    unobserved = as_of > target.target_date and p.latest_date < target.target_date
+    status, en, ja = _status(p, proj, projected, progress, b_value, target, ind.direction, base["is_stale"],
+                             unobserved, as_of, _texts(ind.unit, ind.unit_ja, ind.frequency))
     return Assessment(status, en, ja, **fields)
 
 
-def _status(obs, proj: Projection | None, progress, b_value, target: Target, direction, stale: bool,
-            unobserved: bool, as_of: dt.date, texts: dict) -> tuple[str, str, str]:
-    """(status, reason_en, reason_ja) by the rules in the module docstring."""
-    (latest_date, latest), previous = obs[-1], (obs[-2][1] if len(obs) > 1 else None)
+@functools.lru_cache(maxsize=None)
+def _texts(unit: str, unit_ja: str, frequency: str) -> dict[str, _Text]:
+    """The reason's wording in both languages for one indicator's units and frequency."""
+    return {lang: _Text(lang, unit, unit_ja, frequency) for lang in ("ja", "en")}
+
+
+def _status(p: _Points, proj: Projection | None, projected: float | None, progress, b_value, target: Target,
+            direction, stale: bool, unobserved: bool, as_of: dt.date, texts: dict) -> tuple[str, str, str]:
+    """(status, reason_en, reason_ja) by the rules in the module docstring (projected: the projection at the target
+    date)."""
+    latest_date, latest, previous = p.latest_date, p.latest, p.previous
     tv, td = target.target_value, target.target_date
     J, E = texts["ja"], texts["en"]
     at_ja, at_en = f"{J.q(latest)}（{latest_date}）", f"{E.q(latest)} on {latest_date}"
@@ -165,27 +248,16 @@ def _status(obs, proj: Projection | None, progress, b_value, target: Target, dir
         return ("off_track", f"the observation of {latest_date}, after the target date {td}, is {E.q(latest)}, "
                              f"short of the target of {E.q(tv)}",
                 f"目標期日 {td} を過ぎた {latest_date} の観測値 {J.q(latest)} が目標 {J.q(tv)} に届いていません")
-    waiting = None
-    if unobserved:
-        waiting = (f"awaiting new data: there is no observation since the target date {td} (the latest is "
-                   f"{at_en}), so whether the target of {E.q(tv)} was met waits for new data",
-                   f"データ更新待ち：目標期日 {td} 以降の観測値がなく（最新は {latest_date} の {J.q(latest)}）、目標 {J.q(tv)} に"
-                   "達したかどうかは新しいデータで判定します")
-    elif stale:
-        waiting = (f"awaiting new data: the latest observation ({at_en}) is out of date as of {as_of}, so no "
-                   "status is given until new data arrive",
-                   f"データ更新待ち：最新の観測値は {latest_date} の {J.q(latest)} で、評価基準日 {as_of} には古いため、"
-                   "新しいデータが入るまで判定しません")
+    waiting = unobserved or stale  # a favourable verdict cannot rest on these data: _awaiting() says so
     if proj is None:
         if waiting:
-            return ("awaiting_data", *waiting)
+            return _awaiting(p, td, tv, unobserved, as_of, texts)
         return ("not_assessable", f"only one observation ({at_en}) and no separate baseline, so no trend can be "
                                   "drawn yet",
                 f"観測値が {latest_date} の {J.q(latest)} の1つだけで基準値もないため、趨勢を引けません")
-    projected = proj.value_at(td)
     if _meets(projected, tv, direction):
         if waiting:
-            return ("awaiting_data", *waiting)
+            return _awaiting(p, td, tv, unobserved, as_of, texts)
         reach = proj.date_reaching(tv) or td
         return ("on_track", f"extending the recent trend from the latest value ({at_en}), it reaches the target "
                             f"of {E.q(tv)} {E.when(reach)}, before the target date {td}",
@@ -195,7 +267,7 @@ def _status(obs, proj: Projection | None, progress, b_value, target: Target, dir
     covered = (projected - b_value) / change if change else None
     if (progress is not None and progress >= 1) or (covered is not None and covered >= NEAR_MISS):
         if waiting:
-            return ("awaiting_data", *waiting)
+            return _awaiting(p, td, tv, unobserved, as_of, texts)
         return ("at_risk", f"the latest value ({at_en}) is on or near the path to the target, but the recent trend "
                            f"reaches only {E.q(projected)} by {td}, short of the target of {E.q(tv)}",
                 f"最新値 {at_ja}は目標への経路上またはその近くにありますが、直近の趨勢では {td} に "
@@ -204,6 +276,22 @@ def _status(obs, proj: Projection | None, progress, b_value, target: Target, dir
                          f"short of the target of {E.q(tv)}{note_en}",
             f"最新値 {at_ja}から直近の趨勢を延ばしても {td} に {J.q(projected)} で、目標 {J.q(tv)} に"
             f"届きません{note_ja}")
+
+
+def _awaiting(p: _Points, td: dt.date, tv: float, unobserved: bool, as_of: dt.date,
+              texts: dict) -> tuple[str, str, str]:
+    """The awaiting_data status and reason: no observation since the target date, or the latest is out of date."""
+    J, E = texts["ja"], texts["en"]
+    at_en = f"{E.q(p.latest)} on {p.latest_date}"
+    if unobserved:
+        return ("awaiting_data", f"awaiting new data: there is no observation since the target date {td} (the latest "
+                                 f"is {at_en}), so whether the target of {E.q(tv)} was met waits for new data",
+                f"データ更新待ち：目標期日 {td} 以降の観測値がなく（最新は {p.latest_date} の {J.q(p.latest)}）、目標 "
+                f"{J.q(tv)} に達したかどうかは新しいデータで判定します")
+    return ("awaiting_data", f"awaiting new data: the latest observation ({at_en}) is out of date as of {as_of}, so no "
+                             "status is given until new data arrive",
+            f"データ更新待ち：最新の観測値は {p.latest_date} の {J.q(p.latest)} で、評価基準日 {as_of} には古いため、"
+            "新しいデータが入るまで判定しません")
 
 
 def _target_fields(target: Target | None) -> dict:

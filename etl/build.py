@@ -7,6 +7,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -42,20 +43,20 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
     log(f"sources: {len(local)} files ready ({_origins(local)})")
     tmp = settings.db_path.with_name(f".build-{os.getpid()}-{settings.db_path.name}")
     tmp.unlink(missing_ok=True)
+    code = fingerprint(settings)  # once: the incremental check and build_info both need it
     try:
-        new = incremental_files(settings, manifest, local, tmp, log) if incremental else None
-        with duckdb.connect(str(tmp)) as con:
+        con, new = incremental_files(settings, manifest, local, tmp, log, code) if incremental else (None, None)
+        with con if con is not None else duckdb.connect(str(tmp)) as con:
             if new:
                 summary = load_increment(con, settings, manifest, modules, new, log)
             else:
                 summary = _load(con, settings, manifest, modules, local, log)
             if strict:
                 _fail_on_rejected(con, manifest)
-            validate(con)
             built_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-            history.record(con, settings.db_path, built_at)
+            _validate_and_record(con, settings.db_path, built_at, summary.pop("history", None))
             summary["duration_seconds"] = time.perf_counter() - started
-            _build_info(con, settings, summary, built_at)
+            _build_info(con, settings, summary, built_at, code)
             con.execute("CHECKPOINT")
         os.replace(tmp, settings.db_path)  # atomic on one filesystem: readers see the old or the new file
     finally:
@@ -66,6 +67,21 @@ def build(settings: Settings, log: Callable[[str], None] = print, strict: bool =
     log(f"built {settings.db_path} {how} in {summary['duration_seconds']:.1f} s")
     summary["incremental"] = bool(new)
     return summary
+
+
+def _validate_and_record(con: duckdb.DuckDBPyConnection, previous: Path, built_at: dt.datetime, known) -> None:
+    """validate() the new database and write its history (history.record()) at the same time: the checks only read,
+    on a connection of their own in a second thread, so the two cores share them. A failed check fails the build."""
+    checker = con.cursor()
+    with ThreadPoolExecutor(1) as pool:
+        checks = pool.submit(validate, checker)
+        try:
+            history.record(con, previous, built_at, known)
+        finally:
+            try:
+                checks.result()
+            finally:
+                checker.close()
 
 
 def _fail_on_rejected(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:
@@ -129,8 +145,14 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 def observations(con: duckdb.DuckDBPyConnection) -> None:
     """The KPI views and every indicator's observations, into an empty observation table."""
+    kpi_views(con)
+    for path in observation_files(con):
+        run_observation_file(con, path)
+
+
+def kpi_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The views and macros of etl/sql/kpi_views.sql (the observation files use them)."""
     con.execute((SQL_DIR / "kpi_views.sql").read_text())
-    _observations(con)
 
 
 def _log_listed(log, label: str, problems: list[Problem], table: str, shown: int = 50) -> None:
@@ -145,15 +167,33 @@ def _names(master: pd.DataFrame | None) -> dict[str, str]:
     return {} if master is None else dict(zip(master.geo_code, master.name_ja))
 
 
-def _observations(con: duckdb.DuckDBPyConnection) -> None:
-    """Run etl/sql/observations/<indicator_id>.sql, one file per indicator, named after it."""
+def observation_files(con: duckdb.DuckDBPyConnection) -> list[Path]:
+    """etl/sql/observations/<indicator_id>.sql, one file per indicator, named after it, in the order they run."""
     known = {r[0] for r in con.execute("SELECT indicator_id FROM indicator").fetchall()}
-    for path in sorted((SQL_DIR / "observations").glob("*.sql")):
+    paths = sorted((SQL_DIR / "observations").glob("*.sql"))
+    for path in paths:
         if path.stem not in known:
             raise EtlError(Problem(f"etl/sql/observations/{path.name}", None, None,
                                    f"no indicator {path.stem!r} in data/kpi/indicators.csv: a file derives the "
                                    "observations of the indicator it is named after"))
-        con.execute(path.read_text(encoding="utf-8"))
+    return paths
+
+
+def run_observation_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Run one observation file into `observation`; it must insert rows of its own indicator only (so the rows of an
+    indicator come from its file alone, which lets an incremental build re-run just the files whose inputs changed)."""
+    name = f"etl/sql/observations/{path.name}"
+    inserted = 0
+    for statement in con.extract_statements(path.read_text(encoding="utf-8")):
+        if statement.type != duckdb.StatementType.INSERT:
+            raise EtlError(Problem(name, None, None, f"a {statement.type.name} statement: an observation file only "
+                                                     "inserts into observation"))
+        inserted += con.execute(statement).fetchone()[0]
+    own = con.execute("SELECT count(*) FROM observation WHERE indicator_id = ?", [path.stem]).fetchone()[0]
+    if own != inserted:
+        raise EtlError(Problem(name, None, "indicator_id",
+                               f"{inserted - own} of the {inserted} rows it inserted are not observations of "
+                               f"{path.stem!r}: a file derives the observations of the indicator it is named after"))
 
 
 def _sources(manifest: dict) -> pd.DataFrame:
@@ -173,17 +213,17 @@ def _file_rows(reports: list[FileReport], local: list[LocalFile]) -> pd.DataFram
         "rows_quarantined": r.rows_quarantined} for r in reports])
 
 
-def _build_info(con, settings: Settings, summary: dict, built_at: dt.datetime) -> None:
+def _build_info(con, settings: Settings, summary: dict, built_at: dt.datetime, code: str) -> None:
     snaps = summary["snapshots"]
     con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
         built_at, summary["duration_seconds"], settings.as_of,
         ETL_VERSION, len(snaps), parse_date(snaps[0]) if snaps else None, parse_date(snaps[-1]) if snaps else None,
-        content_sha256(con, settings)])
+        content_sha256(con, settings, code)])
 
 
-def content_sha256(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+def content_sha256(con: duckdb.DuckDBPyConnection, settings: Settings, code: str | None = None) -> str:
     """The identity of the build in `con`: the ETL version, the fingerprint of the code, manifest and committed files
-    (etl/incremental.py), and the checksum of every input file it loaded."""
+    (etl/incremental.py; code: that fingerprint, when already taken), and the checksum of every input file it loaded."""
     inputs = con.execute("SELECT file, sha256 FROM source_file ORDER BY file").fetchall()
-    lines = [ETL_VERSION, fingerprint(settings), *(f"{f} {s}" for f, s in inputs)]
+    lines = [ETL_VERSION, code or fingerprint(settings), *(f"{f} {s}" for f, s in inputs)]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()

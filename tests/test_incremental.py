@@ -129,3 +129,122 @@ def test_a_bad_new_snapshot_leaves_the_current_database_untouched(first_build):
     seen = settings.raw_cache / "checksums.seen.toml"
     assert seen.is_file() and NEW not in seen.read_text(encoding="utf-8")  # a file that failed is never trusted
     assert [p.name for p in settings.db_path.parent.iterdir() if p.name.startswith(".build-")] == []
+
+
+def _sql_files(folder: Path, **texts: str) -> list[Path]:
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / f"{name}.sql").write_text(text, encoding="utf-8")
+    return [folder / f"{name}.sql" for name in texts]
+
+
+@pytest.fixture
+def small_db():
+    """Tables a, b, c and observation, a view on b and a table macro on c, as etl/sql/kpi_views.sql makes them."""
+    con = duckdb.connect()
+    for table in ("a", "b", "c"):
+        con.execute(f"CREATE TABLE {table} (source_file VARCHAR, x DOUBLE)")
+        con.execute(f"INSERT INTO {table} VALUES ('f', 1)")
+    con.execute("CREATE TABLE observation (indicator_id VARCHAR, value DOUBLE)")
+    con.execute("CREATE VIEW v AS SELECT * FROM b")
+    con.execute("CREATE TEMP MACRO m(k) AS TABLE SELECT * FROM c WHERE x = k")
+    con.execute("CREATE TEMP MACRO n() AS (SELECT max(x) FROM a)")
+    yield con
+    con.close()
+
+
+def _rerun(con, files: list[Path], changed: set[str]) -> list[Path]:
+    """The files an incremental build runs again when these tables changed."""
+    from etl.incremental import _affected, _Inputs
+    reads = _Inputs(con).of([p.read_text(encoding="utf-8") for p in files])
+    return [path for path, _ in _affected([(p, *r) for p, r in zip(files, reads)], changed)]
+
+
+def test_only_the_observation_files_reading_a_changed_table_run_again(small_db, tmp_path):
+    files = _sql_files(tmp_path / "obs",
+                       reads_a="INSERT INTO observation SELECT 'reads_a', x FROM a;",
+                       reads_b="-- through a view\nINSERT INTO observation SELECT 'reads_b', x FROM v;",
+                       reads_c="INSERT INTO observation SELECT 'reads_c', x FROM m(1);",
+                       scalar="INSERT INTO observation SELECT 'scalar', n();",
+                       subquery="INSERT INTO observation WITH t AS (SELECT 1 AS k) "
+                                "SELECT 'subquery', k FROM t WHERE k IN (SELECT x FROM c);")
+    names = (lambda changed: [p.stem for p in _rerun(small_db, files, changed)])
+    assert names({"b"}) == ["reads_b"]
+    assert names({"c"}) == ["reads_c", "subquery"]
+    assert names({"a"}) == ["reads_a", "scalar"]
+    assert names({"source_file"}) == []  # a column of that name is not the table
+    assert names(set()) == []
+
+
+@pytest.mark.parametrize("text", ["INSERT INTO observation SELECT 'x', random();",
+                                  "INSERT INTO observation SELECT 'x', CAST(year(current_date) AS DOUBLE);",
+                                  "INSERT INTO observation SELECT 'x', count(*) FROM read_csv('elsewhere.csv');",
+                                  "INSERT INTO observation SELECT 'x', value FROM observation;",
+                                  "INSERT INTO a SELECT 'x', 1;"])
+def test_every_file_runs_again_when_one_files_inputs_cannot_be_told(small_db, tmp_path, text):
+    files = _sql_files(tmp_path / "obs", reads_a="INSERT INTO observation SELECT 'reads_a', x FROM a;", other=text)
+    assert _rerun(small_db, files, {"b"}) == files
+
+
+def test_an_observation_file_writes_its_own_indicator_only(small_db, tmp_path):
+    from etl.build import run_observation_file
+    (own, other, update) = _sql_files(tmp_path / "obs", own="INSERT INTO observation SELECT 'own', x FROM a;",
+                                      other="INSERT INTO observation SELECT 'other', x FROM a;\n"
+                                            "INSERT INTO observation SELECT 'someone_else', x FROM b;",
+                                      update="UPDATE observation SET value = 0;")
+    run_observation_file(small_db, own)
+    assert small_db.execute("SELECT * FROM observation").fetchall() == [("own", 1.0)]
+    with pytest.raises(EtlError, match=r"other\.sql.*1 of the 2 rows it inserted are not observations of 'other'"):
+        run_observation_file(small_db, other)
+    with pytest.raises(EtlError, match=r"update\.sql.*UPDATE statement"):
+        run_observation_file(small_db, update)
+
+
+def test_history_reuses_what_was_measured_only_against_the_build_it_was_measured_on(first_build, tmp_path):
+    from etl import history
+    _, settings = first_build
+    for base_is_current, expected in ((False, set()), (True, {"municipality", "observation"})):
+        copy = tmp_path / f"copy-{base_is_current}.duckdb"
+        shutil.copy(settings.db_path, copy)  # the same content as the current build
+        with duckdb.connect(str(copy)) as con:
+            tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+            prints = history.fingerprints(con, "main", tables)
+            bogus = {t: (n + (t in ("municipality", "observation")), h) for t, (n, h) in prints.items()}  # a row more
+            base = history.identity(con) if base_is_current else (("another build",),)
+            built_at = dt.datetime(2030, 1, 1)
+            history.record(con, settings.db_path, built_at, history.Known(base, bogus, {}, {"observation": (0, 1, 0)}))
+            rows = con.execute("""SELECT table_name, rows_removed FROM build_change
+                                  WHERE built_at = ? AND table_name <> '*'""", [built_at]).fetchall()
+        assert {t for t, _ in rows} == expected  # with another base, measured afresh: nothing changed
+        assert all(removed == 1 for t, removed in rows if t == "observation")  # the counts given are used
+
+
+@pytest.mark.parametrize("select, source", [
+    ("SELECT 'x', x * 2 FROM a WHERE x > 0", "a"),
+    ("SELECT 'x', coalesce(x, 0) FROM main.a", "a"),
+    ("SELECT 'x', sum(x) FROM a", None),                      # an aggregate: one row from many
+    ("SELECT 'x', x FROM a GROUP BY ALL", None),
+    ("SELECT DISTINCT 'x', x FROM a", None),
+    ("SELECT 'x', x FROM a LIMIT 3", None),
+    ("SELECT 'x', x FROM a ORDER BY x", None),
+    ("SELECT 'x', row_number() OVER () FROM a", None),        # a window
+    ("SELECT 'x', x FROM a JOIN b USING (x)", None),
+    ("SELECT 'x', x FROM a WHERE x IN (SELECT x FROM b)", None),
+    ("SELECT 'x', n() FROM a", None),                         # a macro
+    ("SELECT 'x', random() FROM a", None),
+    ("SELECT 'x', x FROM v", "v"),                            # a view: of the table the file names
+    ("WITH t AS (SELECT * FROM a) SELECT 'x', x FROM t", None),
+])
+def test_a_file_reading_one_table_row_by_row_is_told_apart(small_db, select, source):
+    from etl.incremental import _Inputs
+    assert _Inputs(small_db).of([f"INSERT INTO observation {select};"])[0][1] == source
+
+
+def test_a_row_by_row_file_runs_on_the_appended_rows_alone(small_db, tmp_path):
+    from etl.incremental import _run_on_tail
+    (path,) = _sql_files(tmp_path / "obs", rows="INSERT INTO observation SELECT 'rows', x * 10 FROM a;")
+    last = small_db.execute("SELECT max(rowid) FROM a").fetchone()[0]
+    small_db.execute("INSERT INTO a VALUES ('g', 2), ('h', 3)")
+    _run_on_tail(small_db, path, "memory.main.a", "a", last)
+    assert sorted(small_db.execute("SELECT * FROM observation").fetchall()) == [("rows", 20.0), ("rows", 30.0)]
+    assert small_db.execute("SELECT count(*) FROM a").fetchone()[0] == 3  # the table itself, unshadowed again
