@@ -22,6 +22,8 @@ The rules (also in docs/assessment.md), checked in this order:
    (progress_ratio >= 1), or the projection covers at least 90 % of the change the target asks for.
 10. off_track: otherwise.
 Every number in a reason carries its unit (assess() takes the indicator's unit and unit_ja).
+assess_many() assesses thousands of series at once (the build), the projections vectorised; assess() is the same
+computation for one series.
 """
 from __future__ import annotations
 
