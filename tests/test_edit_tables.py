@@ -20,8 +20,6 @@ from smartcity.edit.tables import editable_tables, published, typed
 from smartcity.edit.upload import read
 from smartcity.edit.validation import context_from_db, validate
 
-DB = PROJECT_ROOT / "data" / "smartcity.duckdb"
-needs_db = pytest.mark.skipif(not DB.is_file(), reason="no built database (python -m etl build)")
 
 
 @pytest.fixture(scope="module")
@@ -88,23 +86,21 @@ def test_a_mistyped_rule_fails_at_once(tmp_path, edit, message):
 # --- published ----------------------------------------------------------------------------------------------------
 
 
-@needs_db
-def test_published_is_typed_in_schema_order_from_a_path_or_a_connection(tables):
+def test_published_is_typed_in_schema_order_from_a_path_or_a_connection(tables, fixture_db):
     table = tables["joint_procurement_adoption"]
-    frame = published(DB, "joint_procurement_adoption", tables)
+    frame = published(fixture_db, "joint_procurement_adoption", tables)
     assert list(frame.columns) == table.columns and len(frame) >= 60
     assert str(frame["year"].dtype) == "Int64" and frame["system_id"].dtype == object
-    with duckdb.connect(str(DB), read_only=True) as con:
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
         pd.testing.assert_frame_equal(published(con, table), frame)
-    codes = published(DB, tables["municipal_service_adoption"])["geo_code"]
+    codes = published(fixture_db, tables["municipal_service_adoption"])["geo_code"]
     assert "00000" in set(codes)  # codes stay zero-padded text
 
 
-@needs_db
 @pytest.mark.parametrize("name", ["indicator", "observation", "documents", 'target"; DROP TABLE target; --'])
-def test_published_refuses_a_name_not_in_the_registry(tables, name):
+def test_published_refuses_a_name_not_in_the_registry(tables, name, fixture_db):
     with pytest.raises(KeyError):
-        published(DB, name, tables)
+        published(fixture_db, name, tables)
 
 
 # --- templates ----------------------------------------------------------------------------------------------------
@@ -191,11 +187,10 @@ def test_diff_treats_missing_values_as_one_and_compares_typed_values():
 # --- the round trip -----------------------------------------------------------------------------------------------
 
 
-@needs_db
-def test_every_template_uploaded_unchanged_passes_with_no_difference(tables):
+def test_every_template_uploaded_unchanged_passes_with_no_difference(tables, fixture_db):
     """Download the template of each table, upload it unchanged: no problem, and nothing differs."""
     today = dt.date(2026, 11, 30)
-    with duckdb.connect(str(DB), read_only=True) as con:
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
         contexts = {name: context_from_db(con, table, today) for name, table in tables.items()}
     for name, table in tables.items():
         ctx = contexts[name]
@@ -208,21 +203,19 @@ def test_every_template_uploaded_unchanged_passes_with_no_difference(tables):
             pd.testing.assert_frame_equal(report.frame, ctx.published)
 
 
-@needs_db
-def test_cp932_template_round_trip(tables):
+def test_cp932_template_round_trip(tables, fixture_db):
     table = tables["joint_procurement_adoption"]
-    ctx = context_from_db(DB, table, dt.date(2026, 11, 30))
+    ctx = context_from_db(fixture_db, table, dt.date(2026, 11, 30))
     up = read("joint.csv", template.csv(table, ctx.published, "cp932"))
     assert up.encoding == "cp932"
     report = validate(table, up, ctx)
     assert report.ok and diff(ctx.published, report.frame, table.key).empty
 
 
-@needs_db
-def test_an_edited_template_shows_its_changes(tables):
+def test_an_edited_template_shows_its_changes(tables, fixture_db):
     """The issue's scenario: fiscal 2024 added for two systems, one figure corrected."""
     table = tables["joint_procurement_adoption"]
-    ctx = context_from_db(DB, table, dt.date(2026, 11, 30))
+    ctx = context_from_db(fixture_db, table, dt.date(2026, 11, 30))
     book = openpyxl.load_workbook(io.BytesIO(template.xlsx(table, ctx.published)))
     sheet = book["データ"]
     last = [c.value for c in sheet[sheet.max_row]]
