@@ -128,7 +128,7 @@ def load_increment(con: duckdb.DuckDBPyConnection, settings: Settings, manifest:
     """Load the new files into `con` (a copy of the current build) and re-derive what depends on them; the same
     summary as a full build's load, plus what history.record() may reuse ("history")."""
     base = history.identity(con)
-    as_of = _clear_derived(con)
+    as_of = clear_derived(con)
     tables = [r[0] for r in con.execute("""SELECT table_name FROM duckdb_tables()
                                            WHERE database_name = current_database() AND schema_name = 'main'"""
                                         ).fetchall()]
@@ -427,7 +427,7 @@ def _references(tree) -> list[tuple[str, str]]:
     return out
 
 
-def _clear_derived(con: duckdb.DuckDBPyConnection) -> object:
+def clear_derived(con: duckdb.DuckDBPyConnection) -> object:
     """Drop the views (observations() recreates them from etl/sql/kpi_views.sql) and empty build_info and
     build_change (rebuilt as in a full build); returns the current build's as-of date."""
     as_of = con.execute("SELECT as_of FROM build_info").fetchone()[0]

@@ -25,7 +25,7 @@ def kpi_effect(settings: Settings, table: str, frame: pd.DataFrame) -> pd.DataFr
     """One row per (indicator, geography) whose observations the new table content changes: names, and latest
     value, period and status before and after. `table` comes from the registry of editable tables."""
     from etl.build import observations  # the ETL's own derivation: the preview cannot disagree with a build
-    from etl.incremental import _clear_derived
+    from etl.incremental import clear_derived
     from etl.kpi import write_assessments
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "preview.duckdb"
@@ -33,7 +33,7 @@ def kpi_effect(settings: Settings, table: str, frame: pd.DataFrame) -> pd.DataFr
         with duckdb.connect(str(copy)) as con:
             before = con.execute(_ASSESSED).df()
             con.execute("CREATE TEMP TABLE _before AS SELECT * FROM observation")
-            as_of = _clear_derived(con)
+            as_of = clear_derived(con)
             _replace(con, table, frame)
             con.execute("DELETE FROM observation")
             observations(con)
